@@ -28,7 +28,7 @@ class ErrorBody(BaseModel):
 
 
 class ErrorResponse(BaseModel):
-    """The body of every error answer of the API."""
+    """The body of every error response of the API."""
 
     error: ErrorBody
 
