@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from creatives.attribution.router import router as attribution_router
 from creatives.auth.router import router as auth_router
 from creatives.config import Settings, get_settings
 from creatives.creatives.router import router as creatives_router
@@ -75,7 +76,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(RequestIdMiddleware)
-    for router in (health_router, auth_router, customers_router, creatives_router):
+    for router in (
+        health_router,
+        auth_router,
+        customers_router,
+        creatives_router,
+        attribution_router,
+    ):
         app.include_router(router)
     _mount_frontend(app, settings.frontend_dir)
     return app

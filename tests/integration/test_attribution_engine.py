@@ -281,3 +281,32 @@ async def test_local_day_in_singapore(db: AsyncEngine) -> None:
             )
         ).scalar_one()
     assert day == date(2024, 3, 11)
+
+
+async def test_conversions_endpoint_sums_equal_metrics(db: AsyncEngine) -> None:
+    from creatives.attribution.service import get_conversions
+
+    await integrate_example(db)
+    query = MetricsQuery(
+        "order_completed", date(2024, 5, 1), date(2024, 6, 30), Attribution.DAY_7
+    )
+    async with db.connect() as conn:
+        customer = await customers.get(conn, "23")
+        assert customer is not None
+        metrics = await service.get_metrics(conn, customer, query)
+        row_a = next(row for row in metrics.rows if row.ad_ids == ["A"])
+        listed = await get_conversions(conn, customer, row_a.id, query)
+
+    assert listed.value == row_a.revenue
+    assert listed.count == row_a.conversions
+    assert [
+        (c.order_id, c.window_days, c.same_session) for c in listed.conversions
+    ] == [
+        ("o1", 1, True),
+        ("o2", 7, False),
+        ("o3", 7, False),
+    ]
+    assert listed.conversions[2].clicked_at == at(2, 12)
+    assert metrics.unattributed is not None
+    assert metrics.unattributed.revenue == 20.0
+    assert metrics.unattributed.actual_revenue == 200.0

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from creatives.attribution import repository as attribution_repository
+from creatives.attribution.schemas import Unattributed
 from creatives.creatives import repository
 from creatives.creatives.metrics import (
     ATTRIBUTION_LABELS,
@@ -188,6 +190,28 @@ def _sort_rows(
     return ordered
 
 
+async def _unattributed(
+    conn: AsyncConnection, customer: CustomerPublic, query: MetricsQuery
+) -> Unattributed | None:
+    totals = await attribution_repository.unattributed_totals(
+        conn,
+        customer.id,
+        query.event,
+        query.start_date,
+        query.end_date,
+        query.attribution,
+    )
+    if totals is None:
+        return None
+    count, value, actual_count, actual_value = totals
+    return Unattributed(
+        conversions=float(count),
+        revenue=float(value),
+        actual_conversions=float(actual_count),
+        actual_revenue=float(actual_value),
+    )
+
+
 async def get_metrics(
     conn: AsyncConnection, customer: CustomerPublic, query: MetricsQuery
 ) -> MetricsResponse:
@@ -225,6 +249,7 @@ async def get_metrics(
 
     rows = _sort_rows(rows, sort_field, descending)
     first = (query.page - 1) * query.page_size
+    unattributed = await _unattributed(conn, customer, query)
     return MetricsResponse(
         columns=metric_columns(customer.currency, query.attribution),
         rows=rows[first : first + query.page_size],
@@ -238,6 +263,7 @@ async def get_metrics(
         end_date=query.end_date,
         attribution=query.attribution,
         attribution_label=ATTRIBUTION_LABELS[query.attribution],
+        unattributed=unattributed,
     )
 
 
