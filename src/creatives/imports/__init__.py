@@ -1,1 +1,1 @@
-"""Import of ad-platform exports (Meta Ads Manager, Google Ads, mapped CSV) and rates."""
+"""Import of ad-platform exports (Meta, Google Ads, mapped CSV) and exchange rates."""

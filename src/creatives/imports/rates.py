@@ -23,7 +23,13 @@ from creatives.imports.parsing.numbers import (
     is_missing,
     parse_decimal,
 )
-from creatives.imports.parsing.table import Header, Record, TableFile, data_records, find_header
+from creatives.imports.parsing.table import (
+    Header,
+    Record,
+    TableFile,
+    data_records,
+    find_header,
+)
 
 _PAIR_RE = re.compile(r"^([A-Z]{3})\s*/\s*([A-Z]{3})$")
 _DATE_HEADER_RE = re.compile(r"^[YMD]{2,4}[-/.][YMD]{2}[-/.][YMD]{2,4}$", re.IGNORECASE)
@@ -71,7 +77,9 @@ def _is_rates_header(names: list[str]) -> bool:
     has_date = any(_is_date_header(name) for name in names)
     has_pair = any(_PAIR_RE.match(name) for name in names)
     lowered = {name.casefold() for name in names}
-    has_long = all(any(a in lowered for a in aliases) for aliases in LONG_COLUMNS.values())
+    has_long = all(
+        any(a in lowered for a in aliases) for aliases in LONG_COLUMNS.values()
+    )
     return has_date and (has_pair or has_long)
 
 
@@ -92,7 +100,8 @@ class RatesFile:
         self.header = find_header(
             self.table,
             _is_rates_header,
-            "a date column and pair columns such as 'RUB/USD', or date, base, quote, rate",
+            "a date column and pair columns such as 'RUB/USD', "
+            "or the columns date, base, quote, rate",
         )
         self.layout = self._layout()
         self.locale = self._detect_locale(locale)
@@ -106,7 +115,9 @@ class RatesFile:
             if match := _PAIR_RE.match(name):
                 first, second = match[1], match[2]
                 # A unit-style name "RUB/USD" is RUB per one USD, so USD is the base.
-                base, quote = (first, second) if self.market_notation else (second, first)
+                base, quote = (
+                    (first, second) if self.market_notation else (second, first)
+                )
                 pairs.append((index, base, quote))
         return _Layout(date_index, pairs, long_indexes if not pairs else None)
 
@@ -120,7 +131,9 @@ class RatesFile:
         indexes = self._rate_indexes()
         for record in data_records(self.table, self.header):
             for index in indexes:
-                detector.observe(record.cells[index], record.line, self.header.names[index])
+                detector.observe(
+                    record.cells[index], record.line, self.header.names[index]
+                )
         return detector.decide(self.file_name, forced)
 
     def rates(self) -> Iterator[Rate]:
@@ -159,14 +172,18 @@ class RatesFile:
         except CellError as error:
             raise self._fail(record, index, str(error)) from error
         if value is not None and value <= 0:
-            raise self._fail(record, index, "an exchange rate must be greater than zero")
+            raise self._fail(
+                record, index, "an exchange rate must be greater than zero"
+            )
         return value
 
     def _code(self, record: Record, index: int) -> str:
         cell = record.cells[index]
         code = "" if is_missing(cell) else str(cell).strip().upper()
         if not _CODE_RE.match(code):
-            raise self._fail(record, index, "is not an ISO 4217 currency code such as USD")
+            raise self._fail(
+                record, index, "is not an ISO 4217 currency code such as USD"
+            )
         return code
 
     def _long_rate(self, record: Record, day: date, indexes: dict[str, int]) -> Rate:
@@ -176,7 +193,9 @@ class RatesFile:
         base = self._code(record, indexes["base"])
         quote = self._code(record, indexes["quote"])
         if base == quote:
-            raise self._fail(record, indexes["quote"], "base and quote currency are equal")
+            raise self._fail(
+                record, indexes["quote"], "base and quote currency are equal"
+            )
         return Rate(day, base, quote, value, record.line)
 
 

@@ -15,7 +15,14 @@ from creatives.imports.platforms.base import (
     ColumnMap,
     Field,
 )
-from creatives.imports.rows import AdRow, IdShapes, ParseOptions, RowError, RowParser, SkippedRow
+from creatives.imports.rows import (
+    AdRow,
+    IdShapes,
+    ParseOptions,
+    RowError,
+    RowParser,
+    SkippedRow,
+)
 
 NUMERIC_FIELDS = (*METRIC_FIELDS, Field.YEAR)
 
@@ -81,7 +88,9 @@ class ParsedFile:
         self.file_name = file_name
         self.platform = platform
         self.options = options
-        self.header = find_header(self.table, platform.is_header, platform.describe_header())
+        self.header = find_header(
+            self.table, platform.is_header, platform.describe_header()
+        )
         self.columns = platform.column_map(file_name, self.header)
         self.stats = ReadStats()
         self.locale, self.id_shapes = self._profile()
@@ -142,8 +151,12 @@ class ParsedFile:
         if lines.count == 1:
             message = first.describe()
         else:
-            message = f"{lines.count} invalid rows (lines {lines}); first: {first.describe()}"
+            message = (
+                f"{lines.count} invalid rows (lines {lines}); first: {first.describe()}"
+            )
         return ImportFileError(
-            self.file_name, message, list(self.stats.problems), problem_count=lines.count
+            self.file_name,
+            message,
+            list(self.stats.problems),
+            problem_count=lines.count,
         )
-

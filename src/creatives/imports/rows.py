@@ -29,7 +29,7 @@ from creatives.imports.platforms.base import (
     Field,
 )
 
-_SUMMARY_RE = re.compile(r"^\s*(grand\s+)?totals?\s*([:\-–].*)?$", re.IGNORECASE)
+_SUMMARY_RE = re.compile(r"^\s*(grand\s+)?totals?\s*([:\-\u2013].*)?$", re.IGNORECASE)
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 NAME_KEY_PREFIX = "name:"
 
@@ -160,7 +160,9 @@ class RowParser:
             return SkippedRow(record.line, skipped)
         return self._build_row(record)
 
-    def problem(self, record: Record, name: Field | None, error: CellError) -> RowProblem:
+    def problem(
+        self, record: Record, name: Field | None, error: CellError
+    ) -> RowProblem:
         """Describe a failed cell with its line, column and value."""
         column, value = None, None
         if name is not None and self.columns.has(name):
@@ -191,7 +193,9 @@ class RowParser:
             if isinstance(cell, str) and _SUMMARY_RE.match(cell):
                 return "summary row"
 
-        has_metric = any(not is_missing(self._cell(record, name)) for name in METRIC_FIELDS)
+        has_metric = any(
+            not is_missing(self._cell(record, name)) for name in METRIC_FIELDS
+        )
         if all(is_missing(cell) for cell in identity):
             return "summary row" if has_metric else "empty row"
         if not has_metric:
@@ -199,7 +203,11 @@ class RowParser:
         return None
 
     def _build_row(self, record: Record) -> AdRow:
-        ids = {name: self._parse_id(record, name) for name in ID_FIELDS}
+        # Check ids in column order, so the first reported problem is the leftmost.
+        ordered = sorted(
+            ID_FIELDS, key=lambda name: self.columns.positions.get(name, [0])[0]
+        )
+        ids = {name: self._parse_id(record, name) for name in ordered}
         names = {
             name: _text(self._cell(record, name))
             for name in (Field.CAMPAIGN_NAME, Field.AD_SET_NAME, Field.AD_NAME)
@@ -251,7 +259,10 @@ class RowParser:
         raise RowError(self.problem(record, name, error))
 
     def _ad_copy(self, record: Record) -> str | None:
-        parts = [_text(record.cells[p]) for p in self.columns.positions.get(Field.AD_COPY, [])]
+        parts = [
+            _text(record.cells[p])
+            for p in self.columns.positions.get(Field.AD_COPY, [])
+        ]
         present = [part for part in parts if part is not None]
         return "\n".join(present) if present else None
 
@@ -294,11 +305,15 @@ class RowParser:
         month = self._run(record, Field.MONTH, lambda cell, _: month_number(str(cell)))
         day = self._run(record, Field.DAY, parse_count)
         if month is None or day is None:
-            raise RowError(RowProblem(record.line, None, None, "month or day is missing"))
+            raise RowError(
+                RowProblem(record.line, None, None, "month or day is missing")
+            )
         try:
             return date(year, month, day)
         except ValueError as error:
-            raise RowError(self.problem(record, Field.DAY, CellError(str(error)))) from error
+            raise RowError(
+                self.problem(record, Field.DAY, CellError(str(error)))
+            ) from error
 
     def _money(self, record: Record) -> tuple[str, Decimal | None, Decimal | None]:
         spend = self._run(record, Field.SPEND, parse_money)
@@ -310,13 +325,16 @@ class RowParser:
             if currency is None:
                 currency = money.currency
             elif money.currency != currency:
-                error = CellError(f"is in {money.currency}, but the row's currency is {currency}")
+                error = CellError(
+                    f"is in {money.currency}, but the row's currency is {currency}"
+                )
                 raise RowError(self.problem(record, name, error))
 
         if currency is None:
             error = CellError(
-                "no currency: the file has no currency column, no currency in the spend "
-                "header (such as 'Cost (EUR)') and no sign in the amount; pass --currency"
+                "no currency: the file has no currency column, no currency in the "
+                "spend header (such as 'Cost (EUR)') and no sign in the amount; "
+                "pass --currency"
             )
             raise RowError(self.problem(record, Field.SPEND, error))
         return (
@@ -336,7 +354,9 @@ class RowParser:
             error = CellError("is not an ISO 4217 currency code such as EUR or USD")
             raise RowError(self.problem(record, Field.CURRENCY, error))
         if self.columns.currency and code != self.columns.currency:
-            error = CellError(f"differs from the currency in the header ({self.columns.currency})")
+            error = CellError(
+                f"differs from the currency in the header ({self.columns.currency})"
+            )
             raise RowError(self.problem(record, Field.CURRENCY, error))
         return code
 

@@ -34,7 +34,9 @@ _DOTTED_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _MONTH_FIRST_RE = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
 _DAY_FIRST_RE = re.compile(r"^(\d{1,2})\.?\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
 
-DATE_FORMATS_HELP = "YYYY-MM-DD, YYYY/MM/DD, M/D/YYYY, D.M.YYYY, 'May 1, 2024', '1 May 2024'"
+DATE_FORMATS_HELP = (
+    "YYYY-MM-DD, YYYY/MM/DD, M/D/YYYY, D.M.YYYY, 'May 1, 2024', '1 May 2024'"
+)
 
 
 def month_number(text: str) -> int:
@@ -86,7 +88,9 @@ def parse_date(cell: Cell, date_format: str | None = None) -> date | None:
         try:
             return datetime.strptime(text, date_format).date()
         except ValueError as error:
-            raise CellError(f"does not match the date format {date_format!r}") from error
+            raise CellError(
+                f"does not match the date format {date_format!r}"
+            ) from error
 
     parsed = _parse_known(text)
     if parsed is None:

@@ -16,7 +16,9 @@ from creatives.imports.errors import CellError, ImportFileError, RowProblem
 Cell = str | Decimal | date
 """A table cell: text from CSV, or a typed value from an XLSX sheet."""
 
-MISSING_TOKENS = frozenset({"", "-", "--", "–", "—", "na", "n/a", "#n/a", "null", "none"})
+MISSING_TOKENS = frozenset(
+    {"", "-", "--", "\u2013", "\u2014", "na", "n/a", "#n/a", "null", "none"}
+)
 
 CURRENCY_SYMBOLS = {
     "€": "EUR",
@@ -33,9 +35,9 @@ CURRENCY_SYMBOLS = {
 
 _NUMBER_RE = re.compile(
     r"""^
-    (?P<sign>[-+−]?)\s*
+    (?P<sign>[-+\u2212]?)\s*
     (?P<prefix>US\$|[€$£¥₱₽₹]|[A-Z]{3}(?=\s|\d))?\s*
-    (?P<sign2>[-+−]?)
+    (?P<sign2>[-+\u2212]?)
     (?P<body>\d(?:[\d.,'\u00a0\u202f ]*\d)?)
     (?P<exponent>[eE][-+]?\d+)?
     \s*(?P<suffix>[€$£¥₱₽₹]|zł|Kč|[A-Z]{3})?
@@ -89,7 +91,7 @@ def split_number(text: str) -> NumberParts | None:
     symbol = prefix or suffix
     currency = CURRENCY_SYMBOLS.get(symbol, symbol) if symbol else None
 
-    signs = (match["sign"] + match["sign2"]).replace("−", "-")
+    signs = (match["sign"] + match["sign2"]).replace("\u2212", "-")
     if len(signs) > 1:
         return None
     body = _GROUP_SPACES_RE.sub("", match["body"])
@@ -120,7 +122,9 @@ def _to_decimal(parts: NumberParts, locale: NumberLocale | None) -> Decimal:
     body = parts.body
     if "." in body or "," in body:
         if locale is None:
-            raise CellError("cannot tell decimal from thousands separator; pass --locale")
+            raise CellError(
+                "cannot tell decimal from thousands separator; pass --locale"
+            )
         pattern = _EN_BODY_RE if locale is NumberLocale.EN else _DE_BODY_RE
         if not pattern.match(body):
             raise CellError(f"is not a number in {locale.value} notation")

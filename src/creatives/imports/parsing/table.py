@@ -116,7 +116,9 @@ class TableFile:
         # Report title lines above the header have no delimiters, so retry without them.
         for skip in range(min(len(lines), MAX_TITLE_LINES)):
             try:
-                return sniffer.sniff("".join(lines[skip:]), delimiters=DELIMITERS).delimiter
+                return sniffer.sniff(
+                    "".join(lines[skip:]), delimiters=DELIMITERS
+                ).delimiter
             except csv.Error:
                 continue
 
@@ -179,7 +181,8 @@ def find_header(
 
     raise file_error(
         table.file_name,
-        f"no header row found in the first {MAX_TITLE_LINES} lines; expected {expected}",
+        f"no header row found in the first {MAX_TITLE_LINES} lines; "
+        f"expected {expected}",
     )
 
 
@@ -207,4 +210,3 @@ def data_records(table: TableFile, header: Header) -> Iterator[Record]:
                 )
             cells = cells + [""] * (width - len(cells))
         yield Record(record.line, cells)
-

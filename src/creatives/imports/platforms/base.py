@@ -76,15 +76,23 @@ class Aliases:
     by_field: dict[Field, tuple[str, ...]] = field(default_factory=dict)
 
     def resolve(self, header: Header) -> tuple[dict[Field, list[int]], dict[int, str]]:
-        """Match header columns to fields; return positions and currencies of suffixes."""
+        """Return the field positions and the currencies named in header suffixes."""
         bare = [split_currency_suffix(name) for name in header.names]
         lowered = [name.casefold() for name, _ in bare]
         positions: dict[Field, list[int]] = {}
         for target, candidates in self.by_field.items():
-            found = [lowered.index(c.casefold()) for c in candidates if c.casefold() in lowered]
+            found = [
+                lowered.index(c.casefold())
+                for c in candidates
+                if c.casefold() in lowered
+            ]
             if found:
-                positions[target] = found if target in MULTI_COLUMN_FIELDS else found[:1]
-        suffixes = {index: currency for index, (_, currency) in enumerate(bare) if currency}
+                positions[target] = (
+                    found if target in MULTI_COLUMN_FIELDS else found[:1]
+                )
+        suffixes = {
+            index: currency for index, (_, currency) in enumerate(bare) if currency
+        }
         return positions, suffixes
 
 
@@ -99,11 +107,15 @@ def currency_from_suffixes(
         if index in suffixes
     }
     if len(found) > 1:
-        raise file_error(file_name, f"money columns name different currencies: {sorted(found)}")
+        raise file_error(
+            file_name, f"money columns name different currencies: {sorted(found)}"
+        )
     return found.pop() if found else None
 
 
-def check_required(file_name: str, positions: dict[Field, list[int]], names: list[str]) -> None:
+def check_required(
+    file_name: str, positions: dict[Field, list[int]], names: list[str]
+) -> None:
     """Raise unless the columns identify an ad, a day or period, and a metric."""
     if not any(name in positions for name in (Field.AD_ID, Field.AD_NAME)):
         raise file_error(

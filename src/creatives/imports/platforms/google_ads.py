@@ -43,7 +43,11 @@ ALIASES = Aliases(
         Field.IMPRESSIONS: ("Impr.", "Impressions"),
         Field.CLICKS: ("Clicks",),
         Field.CONVERSIONS: ("Conversions",),
-        Field.CONVERSION_VALUE: ("Conv. value", "Conversion value", "Total conv. value"),
+        Field.CONVERSION_VALUE: (
+            "Conv. value",
+            "Conversion value",
+            "Total conv. value",
+        ),
     }
 )
 
@@ -93,4 +97,6 @@ class GoogleAdsPlatform:
                     "with its date range or segment it by day",
                 )
         currency = currency_from_suffixes(file_name, positions, suffixes)
-        return ColumnMap(positions, header.names, currency=currency, default_period=period)
+        return ColumnMap(
+            positions, header.names, currency=currency, default_period=period
+        )

@@ -1,4 +1,4 @@
-"""Any CSV or XLSX export, with its columns named by the user (`--map spend=Cost,...`)."""
+"""Any CSV or XLSX export, its columns named by the user (`--map spend=Cost,...`)."""
 
 import re
 
@@ -51,7 +51,9 @@ def parse_mapping(text: str) -> dict[Field, list[str]]:
 
 def _check_dates(mapping: dict[Field, list[str]]) -> None:
     has_period = Field.PERIOD_START in mapping or Field.PERIOD_END in mapping
-    if has_period and not (Field.PERIOD_START in mapping and Field.PERIOD_END in mapping):
+    if has_period and not (
+        Field.PERIOD_START in mapping and Field.PERIOD_END in mapping
+    ):
         raise MappingError("map both period_start and period_end, or map date")
     has_parts = Field.MONTH in mapping or Field.DAY in mapping
     if has_parts and not (Field.MONTH in mapping and Field.DAY in mapping):
@@ -66,9 +68,13 @@ def _check_dates(mapping: dict[Field, list[str]]) -> None:
 class MappedCsvPlatform:
     """Columns named by a user mapping; the channel is the user's label."""
 
-    def __init__(self, mapping: dict[Field, list[str]], channel: str, has_year: bool) -> None:
+    def __init__(
+        self, mapping: dict[Field, list[str]], channel: str, has_year: bool
+    ) -> None:
         if Field.MONTH in mapping and Field.YEAR not in mapping and not has_year:
-            raise MappingError("month and day are mapped but no year; map year or pass --year")
+            raise MappingError(
+                "month and day are mapped but no year; map year or pass --year"
+            )
         self.mapping = mapping
         self.channel = channel
         self._wanted = {c.casefold() for columns in mapping.values() for c in columns}
@@ -87,7 +93,9 @@ class MappedCsvPlatform:
             for column in columns:
                 index = header.index(column)
                 if index is None:
-                    raise file_error(file_name, f"mapped column {column!r} is not in the header")
+                    raise file_error(
+                        file_name, f"mapped column {column!r} is not in the header"
+                    )
                 found.append(index)
             positions[target] = found
 

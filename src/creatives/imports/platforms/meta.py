@@ -33,7 +33,10 @@ ALIASES = Aliases(
         Field.REACH: ("Reach",),
         Field.CLICKS: ("Link clicks", "Clicks (all)"),
         Field.CONVERSIONS: ("Purchases", "Website purchases"),
-        Field.CONVERSION_VALUE: ("Purchases conversion value", "Website purchases conversion value"),
+        Field.CONVERSION_VALUE: (
+            "Purchases conversion value",
+            "Website purchases conversion value",
+        ),
     }
 )
 
