@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from creatives.imports.errors import CellError, ImportFileError, RowProblem, file_error
+from creatives.imports.errors import CellError, ImportFileError, RowProblem
 from creatives.imports.parsing.dates import parse_date
 from creatives.imports.parsing.numbers import (
     NumberFormatDetector,
@@ -197,9 +197,3 @@ class RatesFile:
                 record, indexes["quote"], "base and quote currency are equal"
             )
         return Rate(day, base, quote, value, record.line)
-
-
-def check_not_empty(rates_file: RatesFile, count: int) -> None:
-    """Raise when a rates file yielded no rate at all."""
-    if count == 0:
-        raise file_error(rates_file.file_name, "contains no exchange rates")

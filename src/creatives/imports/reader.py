@@ -1,7 +1,7 @@
 """Read an export in two streaming passes: profile the cells, then parse the rows."""
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -82,9 +82,15 @@ class ParsedFile:
     """An export whose header, columns and number notation are known."""
 
     def __init__(
-        self, path: Path, file_name: str, platform: Platform, options: ParseOptions
+        self,
+        path: Path,
+        file_name: str,
+        platform: Platform,
+        options: ParseOptions,
+        on_read: Callable[[int], None] | None = None,
     ) -> None:
         self.table = TableFile(path, file_name)
+        self.table.on_read = on_read
         self.file_name = file_name
         self.platform = platform
         self.options = options

@@ -6,17 +6,21 @@ because the number convention is decided from a first pass over every numeric ce
 
 import codecs
 import csv
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, BinaryIO
 
 import openpyxl
 
 from creatives.imports.errors import ImportFileError, file_error
 from creatives.imports.parsing.numbers import Cell
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 SNIFF_BYTES = 64 * 1024
 MAX_TITLE_LINES = 20
@@ -78,12 +82,36 @@ def _xlsx_cell(value: object) -> Cell:
     return str(value)
 
 
+class _CountingReader(io.RawIOBase):
+    """A binary file that reports how many bytes were read, for progress bars."""
+
+    def __init__(self, raw: BinaryIO, on_read: Callable[[int], None]) -> None:
+        self._raw = raw
+        self._on_read = on_read
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: "WriteableBuffer") -> int:
+        count = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+        self._on_read(count or 0)
+        return int(count or 0)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
 class TableFile:
-    """A CSV (comma, semicolon or tab separated) or XLSX file on disk."""
+    """A CSV (comma, semicolon or tab separated) or XLSX file on disk.
+
+    `on_read`, when set, receives the number of bytes of every read of a CSV file.
+    """
 
     def __init__(self, path: Path, file_name: str | None = None) -> None:
         self.path = path
         self.file_name = file_name or path.name
+        self.on_read: Callable[[int], None] | None = None
         with path.open("rb") as handle:
             head = handle.read(4)
         self.is_xlsx = head.startswith(_ZIP_MAGIC)
@@ -98,7 +126,11 @@ class TableFile:
             yield from self._csv_records()
 
     def _open_text(self) -> IO[str]:
-        return self.path.open(encoding=self.encoding, newline="")
+        if self.on_read is None:
+            return self.path.open(encoding=self.encoding, newline="")
+        counting = _CountingReader(self.path.open("rb"), self.on_read)
+        buffered = io.BufferedReader(counting)
+        return io.TextIOWrapper(buffered, encoding=self.encoding, newline="")
 
     def _sniff_delimiter(self) -> str:
         try:
