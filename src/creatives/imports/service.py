@@ -298,7 +298,7 @@ async def import_ad_file(
         already_imported=False,
         rows_read=parsed.stats.rows_read,
         rows_imported=imported,
-        rows_skipped=values["rows_skipped"],  # type: ignore[arg-type]
+        rows_skipped=sum(parsed.stats.skipped.values()),
         ads_periods_stored=stored_count,
         skipped=skipped,
         period_start=totals.first_day,
