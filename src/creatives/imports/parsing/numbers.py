@@ -48,6 +48,8 @@ _GROUP_SPACES_RE = re.compile(r"(?<=\d)['\u00a0\u202f ](?=\d{3}(?:\D|$))")
 _EN_BODY_RE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _DE_BODY_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
 _AMBIGUOUS_RE = re.compile(r"^[1-9]\d{0,2}[.,]\d{3}$")
+_PLAIN_RE = re.compile(r"\d+(?:\.\d+)?")
+_MISSING_MAX_LENGTH = 8
 
 
 class NumberLocale(StrEnum):
@@ -76,11 +78,18 @@ def is_missing(cell: Cell | None) -> bool:
     """Return whether a cell means "no value" (empty, `-`, `NA`, ...), not zero."""
     if cell is None:
         return True
-    return isinstance(cell, str) and cell.strip().casefold() in MISSING_TOKENS
+    if not isinstance(cell, str):
+        return False
+    # The tokens are at most 4 characters long; longer cells skip the normalisation.
+    return (
+        len(cell) <= _MISSING_MAX_LENGTH and cell.strip().casefold() in MISSING_TOKENS
+    )
 
 
 def split_number(text: str) -> NumberParts | None:
     """Split a numeric cell into sign, digits, exponent and currency, or return None."""
+    if _PLAIN_RE.fullmatch(text):
+        return NumberParts(False, text, "", None)
     match = _NUMBER_RE.match(text.strip())
     if match is None:
         return None
