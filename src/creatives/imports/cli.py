@@ -2,10 +2,12 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -72,7 +74,8 @@ def _progress_bar(path: Path) -> Iterator[ProgressCallback]:
         DownloadColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, transient=True) as progress:
+    console = Console(stderr=True)
+    with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(f"Reading {path.name}", total=total)
 
         def advance(count: int) -> None:
@@ -94,6 +97,11 @@ def _print_problems(error: ImportFileError) -> None:
 
 def _number(value: object) -> str:
     return f"{value:,}"
+
+
+def _cents(value: Decimal) -> str:
+    """Format a converted amount, stored with 6 decimals, to 2 decimals."""
+    return f"{value.quantize(Decimal('0.01')):,}"
 
 
 def print_summary(summary: ImportSummary) -> None:
@@ -127,8 +135,8 @@ def print_summary(summary: ImportSummary) -> None:
             f"{_number(totals.impressions)}, clicks {_number(totals.clicks)}"
         )
     typer.echo(
-        f"In {summary.customer_currency}: spend {_number(summary.spend_converted)}, "
-        f"conversion value {_number(summary.conversion_value_converted)}"
+        f"In {summary.customer_currency}: spend {_cents(summary.spend_converted)}, "
+        f"conversion value {_cents(summary.conversion_value_converted)}"
     )
     typer.echo(
         f"Ad periods stored: {_number(summary.ads_periods_stored)}; "
