@@ -59,7 +59,7 @@ class LineRanges:
 
 @dataclass
 class ReadStats:
-    """What the second pass saw: rows read, skipped by reason, invalid rows."""
+    """Counts of the second pass: rows read, rows skipped by reason, invalid rows."""
 
     rows_read: int = 0
     skipped: Counter[str] = field(default_factory=Counter)

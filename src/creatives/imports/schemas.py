@@ -28,7 +28,7 @@ class SkipReason(BaseModel):
 
 
 class ImportSummary(BaseModel):
-    """What one import read, stored and skipped."""
+    """Summary of one import: rows read, stored and skipped, totals, date range."""
 
     import_id: int
     customer_id: str
@@ -52,7 +52,7 @@ class ImportSummary(BaseModel):
 
 
 class RatesSummary(BaseModel):
-    """What a rates import stored."""
+    """Summary of a rates import: how many rates, which pairs, which dates."""
 
     file_name: str
     rates: int

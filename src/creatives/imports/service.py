@@ -1,15 +1,17 @@
 """Import an export file for a customer in one transaction, and refresh the dashboard.
 
-Steps: hash the file (a file already imported for the customer and channel is not
-imported again), read it in two streaming passes, COPY the rows in batches into a
-temporary table, check the batch as a whole (currencies, overlapping periods,
-exchange rates), merge it into `ad_performance`, record the import and rewrite the
-dashboard rows of its date range. Any error rolls the whole transaction back.
+The file is hashed first, and a file already imported for the customer and channel
+is not imported again. It is then read in two streaming passes, and its rows are
+copied in batches into a temporary table. The batch is checked as a whole
+(currencies, overlapping periods, exchange rates) and merged into `ad_performance`.
+Last, the import is recorded and the dashboard rows of its date range are rewritten.
+Any error rolls the whole transaction back.
 """
 
+import asyncio
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -147,19 +149,25 @@ def _conflict_error(
     return ImportFileError(file_name, problem.describe(), [problem])
 
 
-async def _stage_rows(conn: AsyncConnection, parsed: ParsedFile, totals: Totals) -> int:
-    await repository.create_staging(conn)
-    batch: list[tuple[object, ...]] = []
-    count = 0
-    for row in parsed.rows():
+def _next_batch(rows: Iterator[AdRow], totals: Totals) -> list[tuple[object, ...]]:
+    batch = []
+    for row in rows:
         totals.add(row)
         batch.append(repository.staging_record(row))
-        count += 1
         if len(batch) >= BATCH_ROWS:
-            await repository.copy_rows(conn, batch)
-            batch = []
-    if batch:
+            break
+    return batch
+
+
+async def _stage_rows(conn: AsyncConnection, parsed: ParsedFile, totals: Totals) -> int:
+    """Copy the file's rows into the staging table; return how many there were."""
+    await repository.create_staging(conn)
+    rows = parsed.rows()
+    count = 0
+    # Parsing runs in a worker thread, so a server keeps answering other requests.
+    while batch := await asyncio.to_thread(_next_batch, rows, totals):
         await repository.copy_rows(conn, batch)
+        count += len(batch)
     return count
 
 
@@ -227,7 +235,7 @@ async def import_ad_file(
         raise NotFoundError(f"Customer {request.customer_id!r} not found.")
 
     platform = build_platform(request)
-    sha256 = file_sha256(request.path)
+    sha256 = await asyncio.to_thread(file_sha256, request.path)
     stored = await repository.find_import(conn, customer.id, platform.channel, sha256)
     if stored is not None:
         log.info(
@@ -236,8 +244,13 @@ async def import_ad_file(
         return _summary_from_stored(stored, customer.currency)
 
     log.info("import_started", customer_id=customer.id, file=request.file_name)
-    parsed = ParsedFile(
-        request.path, request.file_name, platform, request.options, on_read=progress
+    parsed = await asyncio.to_thread(
+        ParsedFile,
+        request.path,
+        request.file_name,
+        platform,
+        request.options,
+        on_read=progress,
     )
 
     totals = Totals()

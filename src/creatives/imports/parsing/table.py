@@ -48,9 +48,9 @@ class Header:
     title_lines: list[list[str]]
 
     def index(self, name: str) -> int | None:
-        wanted = name.strip().casefold()
+        expected = name.strip().casefold()
         for position, column in enumerate(self.names):
-            if column.casefold() == wanted:
+            if column.casefold() == expected:
                 return position
         return None
 

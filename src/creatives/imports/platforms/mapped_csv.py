@@ -77,14 +77,16 @@ class MappedCsvPlatform:
             )
         self.mapping = mapping
         self.channel = channel
-        self._wanted = {c.casefold() for columns in mapping.values() for c in columns}
+        self._expected_columns = {
+            c.casefold() for columns in mapping.values() for c in columns
+        }
 
     def describe_header(self) -> str:
         columns = sorted({c for columns in self.mapping.values() for c in columns})
         return "a header with the mapped columns " + ", ".join(repr(c) for c in columns)
 
     def is_header(self, names: list[str]) -> bool:
-        return self._wanted <= {name.casefold() for name in names}
+        return self._expected_columns <= {name.casefold() for name in names}
 
     def column_map(self, file_name: str, header: Header) -> ColumnMap:
         positions: dict[Field, list[int]] = {}
