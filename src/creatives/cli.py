@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from creatives.config import InsecureSecretError, Settings, get_settings
 from creatives.database import create_engine
 from creatives.errors import AppError
+from creatives.imports.cli import import_app
 from creatives.logging import configure_logging
 from creatives.runtime import database_url
 
@@ -27,6 +28,7 @@ customers_app = typer.Typer(
 )
 app.add_typer(users_app, name="users")
 app.add_typer(customers_app, name="customers")
+app.add_typer(import_app, name="import")
 
 T = TypeVar("T")
 

@@ -16,6 +16,7 @@ from creatives.customers.router import router as customers_router
 from creatives.database import create_engine
 from creatives.errors import NotFoundError, install_error_handlers
 from creatives.health.router import router as health_router
+from creatives.imports.router import router as imports_router
 from creatives.logging import get_logger
 from creatives.middleware import RequestIdMiddleware
 
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         customers_router,
         creatives_router,
         attribution_router,
+        imports_router,
     ):
         app.include_router(router)
     _mount_frontend(app, settings.frontend_dir)
