@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from creatives.imports.dashboard import IMPORT_MARKER
+
 WINDOWS = (1, 7, 30)
 LOOKBACK_DAYS = max(WINDOWS)
-# Rows of imported platform conversions carry this medium; attribution leaves them alone.
-PLATFORM_MEDIUM = "platform_import"
 
 STAGING_DDL = (
     """
@@ -390,7 +390,7 @@ async def integrate_staged(
         "end_day": days.end_day,
         "starts_at": days.starts_at,
         "ends_before": days.ends_before,
-        "platform_medium": PLATFORM_MEDIUM,
+        "platform_medium": IMPORT_MARKER,
     }
     for statement in WORK_DDL:
         await conn.execute(text(statement))
