@@ -17,6 +17,9 @@ from creatives.errors import NotFoundError, install_error_handlers
 from creatives.health.router import router as health_router
 from creatives.logging import get_logger
 from creatives.middleware import RequestIdMiddleware
+from creatives.pixel.demo_shop import router as demo_shop_router
+from creatives.pixel.lifecycle import start_collector, stop_collector
+from creatives.pixel.router import router as pixel_router
 
 log = get_logger(__name__)
 
@@ -59,10 +62,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = create_engine(database_url)
+        app.state.collector = await start_collector(database_url, settings)
         log.info("server_started")
         try:
             yield
         finally:
+            await stop_collector(app.state.collector)
             await app.state.engine.dispose()
             log.info("server_stopped")
 
@@ -75,7 +80,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(RequestIdMiddleware)
-    for router in (health_router, auth_router, customers_router, creatives_router):
+    routers = (
+        health_router,
+        auth_router,
+        customers_router,
+        creatives_router,
+        pixel_router,
+        demo_shop_router,
+    )
+    for router in routers:
         app.include_router(router)
     _mount_frontend(app, settings.frontend_dir)
     return app
