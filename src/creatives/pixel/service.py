@@ -164,13 +164,13 @@ class Collector:
 
     def start(self) -> None:
         self.writer.start()
-        self._drop_task = asyncio.create_task(self._flush_drops_forever())
+        self._drop_task = asyncio.create_task(self.flush_drops_forever())
 
     async def stop(self) -> None:
         await self.writer.stop()
         if self._drop_task is not None:
             self._drop_task.cancel()
-        await self._flush_drops()
+        await self.flush_drops()
 
     def check_ip_rate(self, ip: str) -> None:
         if not self._limiter.hit(self._rate_per_ip, "ip", ip):
@@ -300,12 +300,12 @@ class Collector:
         async with self.pool.acquire() as conn:
             return await repository.daily_salt(conn, day)
 
-    async def _flush_drops_forever(self) -> None:
+    async def flush_drops_forever(self) -> None:
         while True:
             await asyncio.sleep(DROP_FLUSH_SECONDS)
-            await self._flush_drops()
+            await self.flush_drops()
 
-    async def _flush_drops(self) -> None:
+    async def flush_drops(self) -> None:
         if not self._drops:
             return
         pending, self._drops = self._drops, Counter()
