@@ -108,18 +108,19 @@ def _read_file(path: Path) -> Iterator[SourceRow]:
         reader.fieldnames = header
         for record in reader:
             yield SourceRow(
-                path.name, reader.line_num, record, _timestamp(path, reader, record)
+                path.name,
+                reader.line_num,
+                record,
+                _timestamp(path, reader.line_num, record),
             )
 
 
-def _timestamp(
-    path: Path, reader: csv.DictReader[str], record: dict[str, str]
-) -> datetime:
+def _timestamp(path: Path, line: int, record: dict[str, str]) -> datetime:
     try:
         moment = datetime.fromisoformat(record["timestamp"].replace("Z", "+00:00"))
     except ValueError as error:
         raise ValidationFailedError(
-            f"{path}:{reader.line_num}: timestamp {record['timestamp']!r} is not ISO 8601."
+            f"{path}:{line}: timestamp {record['timestamp']!r} is not ISO 8601."
         ) from error
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 

@@ -19,6 +19,9 @@ EVENT_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 IDENTIFIER = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 # A plain decimal: digits, optionally a dot and more digits. "6,795", "1e3" and "-1" fail.
 DECIMAL_TEXT = re.compile(r"[0-9]{1,15}(\.[0-9]{1,6})?")
+# Page URLs are web pages; referrers may also be apps, e.g. android-app://com.google.android.gm/.
+PAGE_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+REFERRER_URL = re.compile(r"[a-z][a-z0-9+.-]*://\S*", re.IGNORECASE)
 MAX_URL_CHARS = 8192
 MAX_TEXT_CHARS = 1024
 MAX_PROPERTIES_CHARS = 16384
@@ -34,190 +37,18 @@ ATTRIBUTION_FIELDS = (*UTM_FIELDS, *CLICK_ID_FIELDS)
 
 # Active ISO 4217 codes (list of 2024, including funds and precious metals; XTS and XXX,
 # the codes for testing and "no currency", are left out).
-ISO_4217 = frozenset(
-    [
-        "AED",
-        "AFN",
-        "ALL",
-        "AMD",
-        "ANG",
-        "AOA",
-        "ARS",
-        "AUD",
-        "AWG",
-        "AZN",
-        "BAM",
-        "BBD",
-        "BDT",
-        "BGN",
-        "BHD",
-        "BIF",
-        "BMD",
-        "BND",
-        "BOB",
-        "BOV",
-        "BRL",
-        "BSD",
-        "BTN",
-        "BWP",
-        "BYN",
-        "BZD",
-        "CAD",
-        "CDF",
-        "CHE",
-        "CHF",
-        "CHW",
-        "CLF",
-        "CLP",
-        "CNY",
-        "COP",
-        "COU",
-        "CRC",
-        "CUC",
-        "CUP",
-        "CVE",
-        "CZK",
-        "DJF",
-        "DKK",
-        "DOP",
-        "DZD",
-        "EGP",
-        "ERN",
-        "ETB",
-        "EUR",
-        "FJD",
-        "FKP",
-        "GBP",
-        "GEL",
-        "GHS",
-        "GIP",
-        "GMD",
-        "GNF",
-        "GTQ",
-        "GYD",
-        "HKD",
-        "HNL",
-        "HTG",
-        "HUF",
-        "IDR",
-        "ILS",
-        "INR",
-        "IQD",
-        "IRR",
-        "ISK",
-        "JMD",
-        "JOD",
-        "JPY",
-        "KES",
-        "KGS",
-        "KHR",
-        "KMF",
-        "KPW",
-        "KRW",
-        "KWD",
-        "KYD",
-        "KZT",
-        "LAK",
-        "LBP",
-        "LKR",
-        "LRD",
-        "LSL",
-        "LYD",
-        "MAD",
-        "MDL",
-        "MGA",
-        "MKD",
-        "MMK",
-        "MNT",
-        "MOP",
-        "MRU",
-        "MUR",
-        "MVR",
-        "MWK",
-        "MXN",
-        "MXV",
-        "MYR",
-        "MZN",
-        "NAD",
-        "NGN",
-        "NIO",
-        "NOK",
-        "NPR",
-        "NZD",
-        "OMR",
-        "PAB",
-        "PEN",
-        "PGK",
-        "PHP",
-        "PKR",
-        "PLN",
-        "PYG",
-        "QAR",
-        "RON",
-        "RSD",
-        "RUB",
-        "RWF",
-        "SAR",
-        "SBD",
-        "SCR",
-        "SDG",
-        "SEK",
-        "SGD",
-        "SHP",
-        "SLE",
-        "SLL",
-        "SOS",
-        "SRD",
-        "SSP",
-        "STN",
-        "SVC",
-        "SYP",
-        "SZL",
-        "THB",
-        "TJS",
-        "TMT",
-        "TND",
-        "TOP",
-        "TRY",
-        "TTD",
-        "TWD",
-        "TZS",
-        "UAH",
-        "UGX",
-        "USD",
-        "USN",
-        "UYI",
-        "UYU",
-        "UYW",
-        "UZS",
-        "VED",
-        "VES",
-        "VND",
-        "VUV",
-        "WST",
-        "XAF",
-        "XAG",
-        "XAU",
-        "XBA",
-        "XBB",
-        "XBC",
-        "XBD",
-        "XCD",
-        "XCG",
-        "XDR",
-        "XOF",
-        "XPD",
-        "XPF",
-        "XPT",
-        "XSU",
-        "XUA",
-        "YER",
-        "ZAR",
-        "ZMW",
-        "ZWG",
-        "ZWL",
-    ]
-)
+_ISO_4217_CODES = """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD
+    BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP
+    DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR
+    IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD
+    MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB
+    PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD
+    SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS
+    VED VES VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XUA YER
+    ZAR ZMW ZWG ZWL
+"""
+ISO_4217 = frozenset(_ISO_4217_CODES.split())
 
 
 class EventRejected(ValueError):
@@ -376,8 +207,10 @@ def parse_identifier(field: str, raw: object) -> str | None:
     return text
 
 
-def parse_url(field: str, raw: object) -> str | None:
-    """Keep an http(s) URL of up to 8 KB as text, exactly as sent."""
+def parse_url(
+    field: str, raw: object, pattern: re.Pattern[str] = PAGE_URL
+) -> str | None:
+    """Keep a URL of up to 8 KB as text, exactly as sent."""
     if raw is None or raw == "":
         return None
     if not isinstance(raw, str):
@@ -387,10 +220,9 @@ def parse_url(field: str, raw: object) -> str | None:
             "invalid_url",
             f"{field} has {len(raw)} characters; at most {MAX_URL_CHARS} are stored",
         )
-    if not raw.startswith(("http://", "https://")):
-        raise EventRejected(
-            "invalid_url", f"{field} {raw[:100]!r} is not an http(s) URL"
-        )
+    if not pattern.match(raw):
+        kind = "an http(s) URL" if pattern is PAGE_URL else "a URL"
+        raise EventRejected("invalid_url", f"{field} {raw[:100]!r} is not {kind}")
     return raw
 
 
@@ -527,7 +359,7 @@ def validate_event(
         session_id=parse_identifier("session_id", raw.get("session_id")),
         visitor_hash=context.visitor_hash,
         page_url=page_url,
-        referrer=parse_url("referrer", raw.get("referrer")),
+        referrer=parse_url("referrer", raw.get("referrer"), REFERRER_URL),
         utm_source=attribution["utm_source"],
         utm_medium=attribution["utm_medium"],
         utm_campaign=attribution["utm_campaign"],
