@@ -60,9 +60,17 @@ class BatchSettings:
     # After a failed flush, new events are refused at once for this long instead of piling
     # up behind a database that is down.
     unavailable_seconds: float = 1.0
+    # Flushes that may run at once, each on its own connection.
+    connections: int = 3
 
 
 class BatchWriter:
+    """Gathers rows from concurrent requests and flushes them on up to `connections` slots.
+
+    While one flush waits for PostgreSQL, the next batch gathers and may start on another
+    connection, so the database's commit time does not cap the request rate.
+    """
+
     def __init__(
         self,
         connect: Callable[[], Awaitable[asyncpg.Connection]],
@@ -74,7 +82,10 @@ class BatchWriter:
         self._pending_rows = 0
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._conn: asyncpg.Connection | None = None
+        self._slots: asyncio.Queue[asyncpg.Connection | None] = asyncio.Queue()
+        for _ in range(self._settings.connections):
+            self._slots.put_nowait(None)
+        self._flushes: set[asyncio.Task[None]] = set()
         self._months: set[date] = set()
         self._unavailable_until = 0.0
         self._stopping = False
@@ -83,13 +94,17 @@ class BatchWriter:
         self._task = asyncio.create_task(self._run(), name="pixel-batch-writer")
 
     async def stop(self) -> None:
-        """Flush what is pending, then stop the task and close the connection."""
+        """Flush what is pending, wait for running flushes, then close the connections."""
         self._stopping = True
         self._wake.set()
         if self._task is not None:
             await self._task
-        if self._conn is not None and not self._conn.is_closed():
-            await self._conn.close()
+        if self._flushes:
+            await asyncio.gather(*self._flushes)
+        while not self._slots.empty():
+            conn = self._slots.get_nowait()
+            if conn is not None and not conn.is_closed():
+                await conn.close()
 
     async def submit(self, rows: Sequence[EventRow]) -> list[str]:
         """Return each row's outcome once the flush that contains it has committed."""
@@ -108,21 +123,26 @@ class BatchWriter:
         return await future
 
     async def _run(self) -> None:
-        backlog = False
         while True:
             await self._wake.wait()
-            # Requests that queued during the previous flush have waited long enough.
-            gather = not backlog and not self._stopping
-            if gather and self._pending_rows < self._settings.max_batch_rows:
+            if (
+                not self._stopping
+                and self._pending_rows < self._settings.max_batch_rows
+            ):
                 await asyncio.sleep(self._settings.max_delay_seconds)
+            # Waiting for a free connection lets more rows gather into this batch.
+            slot = await self._slots.get()
             batch = self._take_batch()
-            if batch:
-                await self._flush(batch)
-            backlog = bool(self._pending)
-            if not backlog:
+            if not self._pending:
                 self._wake.clear()
-                if self._stopping:
-                    return
+            if batch:
+                task = asyncio.create_task(self._flush(slot, batch))
+                self._flushes.add(task)
+                task.add_done_callback(self._flushes.discard)
+            else:
+                self._slots.put_nowait(slot)
+            if self._stopping and not self._pending:
+                return
 
     def _take_batch(self) -> list[_Pending]:
         batch: list[_Pending] = []
@@ -134,19 +154,25 @@ class BatchWriter:
         self._pending_rows -= rows
         return batch
 
-    async def _flush(self, batch: list[_Pending]) -> None:
+    async def _flush(
+        self, conn: asyncpg.Connection | None, batch: list[_Pending]
+    ) -> None:
         rows = [row for item in batch for row in item.rows]
         started = time.perf_counter()
         try:
-            outcomes = await self._write(rows)
+            if conn is None or conn.is_closed():
+                conn = await self._open()
+            outcomes = await self._write(conn, rows)
         except UNAVAILABLE_ERRORS as error:
-            self._fail(batch, error)
+            self._fail(conn, batch, error)
             return
         except Exception as error:
             # A bug or a constraint we did not foresee: fail these requests, keep serving.
             log.exception("pixel_flush_failed", events=len(rows))
             self._reject(batch, WriterUnavailableError(type(error).__name__, 5))
+            self._slots.put_nowait(conn)
             return
+        self._slots.put_nowait(conn)
         FLUSH_SECONDS.observe(time.perf_counter() - started)
         BATCH_SIZE.observe(len(rows))
         position = 0
@@ -156,14 +182,21 @@ class BatchWriter:
                 item.future.set_result(outcomes[position : position + count])
             position += count
 
-    def _fail(self, batch: list[_Pending], error: BaseException) -> None:
+    def _fail(
+        self,
+        conn: asyncpg.Connection | None,
+        batch: list[_Pending],
+        error: BaseException,
+    ) -> None:
         log.error(
-            "pixel_database_unavailable", error=type(error).__name__, events=len(batch)
+            "pixel_database_unavailable",
+            error=type(error).__name__,
+            requests=len(batch),
         )
         self._unavailable_until = time.monotonic() + self._settings.unavailable_seconds
-        if self._conn is not None:
-            self._conn.terminate()
-        self._conn = None
+        if conn is not None:
+            conn.terminate()
+        self._slots.put_nowait(None)
         self._reject(batch, WriterUnavailableError("database_unavailable", 5))
 
     @staticmethod
@@ -172,8 +205,13 @@ class BatchWriter:
             if not item.future.done():
                 item.future.set_exception(error)
 
-    async def _write(self, rows: list[EventRow]) -> list[str]:
-        conn = await self._connection()
+    async def _open(self) -> asyncpg.Connection:
+        conn = await self._connect()
+        if not self._months:
+            self._months = await repository.existing_partitions(conn)
+        return conn
+
+    async def _write(self, conn: asyncpg.Connection, rows: list[EventRow]) -> list[str]:
         await self._ensure_partitions(conn, rows)
         unique, outcomes_at = _first_occurrences(rows)
         async with conn.transaction():
@@ -182,12 +220,6 @@ class BatchWriter:
             written[index] if index >= 0 else repository.OUTCOME_DUPLICATE_EVENT
             for index in outcomes_at
         ]
-
-    async def _connection(self) -> asyncpg.Connection:
-        if self._conn is None or self._conn.is_closed():
-            self._conn = await self._connect()
-            self._months = await repository.existing_partitions(self._conn)
-        return self._conn
 
     async def _ensure_partitions(
         self, conn: asyncpg.Connection, rows: list[EventRow]

@@ -206,4 +206,7 @@ def collect(
             workers=workers,
             log_config=None,
             access_log=False,
+            # A worker imports FastAPI and the bot patterns before it answers the supervisor's
+            # health check; on a loaded machine that takes longer than uvicorn's 5 s.
+            timeout_worker_healthcheck=60,
         )

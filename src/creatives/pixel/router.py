@@ -49,7 +49,8 @@ class InvalidSignatureError(NotAuthenticatedError):
     code = "invalid_signature"
 
 
-def get_collector(request: Request) -> Collector:
+async def get_collector(request: Request) -> Collector:
+    # async: FastAPI would run a plain function in its thread pool, on every request.
     collector: Collector = request.app.state.collector
     return collector
 
@@ -97,7 +98,7 @@ async def pixel_gif(request: Request, collector: CollectorDep) -> Response:
     started = time.perf_counter()
     info = _request_info(request)
     try:
-        collector.check_ip_rate(info.ip)
+        await collector.check_ip_rate(info.ip)
         event: dict[str, object] = dict(request.query_params)
         result = await collector.collect([event], info, source="gif")
     except RateLimitedError as error:
@@ -190,7 +191,7 @@ async def collect(request: Request, collector: CollectorDep) -> Response:
     started = time.perf_counter()
     info = _request_info(request)
     try:
-        collector.check_ip_rate(info.ip)
+        await collector.check_ip_rate(info.ip)
         events = parse_events(await read_body(request))
         result = await collector.collect(events, info, source="beacon")
     except RateLimitedError as error:

@@ -14,8 +14,11 @@ from urllib.parse import urlsplit
 
 import asyncpg
 from limits import parse
-from limits.storage import MemoryStorage
-from limits.strategies import FixedWindowRateLimiter
+
+# The asyncio flavour expires counters in a task; the threaded MemoryStorage starts a timer
+# thread every 10 ms and contends for the GIL with the request path.
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import FixedWindowRateLimiter
 
 from creatives.logging import get_logger
 from creatives.pixel import repository
@@ -172,8 +175,8 @@ class Collector:
             self._drop_task.cancel()
         await self.flush_drops()
 
-    def check_ip_rate(self, ip: str) -> None:
-        if not self._limiter.hit(self._rate_per_ip, "ip", ip):
+    async def check_ip_rate(self, ip: str) -> None:
+        if not await self._limiter.hit(self._rate_per_ip, "ip", ip):
             self.drop("", "rate_limited_ip")
             raise RateLimitedError("client IP")
 
@@ -220,7 +223,7 @@ class Collector:
     ) -> str | None:
         if site is None:
             return "missing_site_key" if not site_key else "unknown_site_key"
-        if not self._limiter.hit(self._rate_per_site, "site", site.site_key):
+        if not await self._limiter.hit(self._rate_per_site, "site", site.site_key):
             self.drop(site.config.customer_id, "rate_limited_site")
             raise RateLimitedError("site key")
         if not origin_allowed(site, info.headers):
