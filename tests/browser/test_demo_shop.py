@@ -36,8 +36,12 @@ async def browser() -> AsyncIterator[Browser]:
             f"Chromium not found at {CHROMIUM}; install it with apt-get install chromium"
         )
     async with async_playwright() as playwright:
+        # Playwright turns the back/forward cache off by default; the pixel's pageshow
+        # handler is only reached with it on.
         launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            ignore_default_args=["--disable-back-forward-cache"],
         )
         yield launched
         await launched.close()
@@ -116,6 +120,10 @@ async def test_demo_shop_journey_is_stored(
 
     with running_server(["serve"], database_url, env, tmp_path / "serve.log") as base:
         page = await browser.new_page()
+        await page.add_init_script(
+            "window.addEventListener('pageshow', function (e) {"
+            " window.restoredFromCache = e.persisted; });"
+        )
         await walk_to_thank_you(page, base)
         stored = await wait_for(db, 1, "order_completed")
 
@@ -133,9 +141,11 @@ async def test_demo_shop_journey_is_stored(
         before_back = await wait_for_views(db, "/product.html", views + 1)
         await page.click("#home")
         await page.wait_for_url("**/demo-shop/index.html")
-        await page.go_back()
-        await page.wait_for_url("**/product.html")
+        # A page restored from the cache fires no load event, so wait for the commit only.
+        await page.go_back(wait_until="commit")
+        await page.wait_for_url("**/product.html", wait_until="commit")
         after_back = await wait_for_views(db, "/product.html", before_back + 1)
+        restored = await page.evaluate("window.restoredFromCache")
         await page.close()
 
     names = [e["event_name"] for e in stored]
@@ -165,3 +175,4 @@ async def test_demo_shop_journey_is_stored(
     orders = [e for e in reloaded if e["event_name"] == "order_completed"]
     assert len(orders) == 1
     assert after_back == before_back + 1
+    assert restored is True  # Back restored the page from the back/forward cache
