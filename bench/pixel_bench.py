@@ -1,8 +1,8 @@
 """Benchmark the collector with wrk: durable events/s and latency, beside nginx's empty_gif.
 
 Run with `make bench-pixel`. It starts a throwaway embedded PostgreSQL (or uses
-DATABASE_URL), a `creatives collect` with several workers on a free 127.0.0.1 port, and
-nginx when it is installed; every request goes to 127.0.0.1. Durable events are counted in
+DATABASE_URL) and a `creatives collect` with several workers on a free 127.0.0.1 port. When
+nginx is installed, it also starts nginx for the baseline. Every request goes to 127.0.0.1. Durable events are counted in
 the database after each run, so a figure is what was committed, not what was answered.
 """
 
@@ -107,10 +107,12 @@ def wait_for_port(port: int, path: str, seconds: float = 90.0) -> None:
                 return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError(f"nothing answered on 127.0.0.1:{port}{path}")
+    raise RuntimeError(f"no response from 127.0.0.1:{port}{path} within {seconds} s")
 
 
-def start_collector(url: str, workers: int, log: Path) -> tuple[subprocess.Popen[bytes], int]:
+def start_collector(
+    url: str, workers: int, log: Path
+) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     env = {
         **os.environ,
@@ -121,7 +123,9 @@ def start_collector(url: str, workers: int, log: Path) -> tuple[subprocess.Popen
     }
     command = [CREATIVES, "collect", "--port", str(port), "--workers", str(workers)]
     with log.open("wb") as output:
-        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
     wait_for_port(port, "/pixel.js")
     # Every worker must be up, or the first seconds measure one worker only.
     time.sleep(2.0 + workers)
@@ -129,7 +133,9 @@ def start_collector(url: str, workers: int, log: Path) -> tuple[subprocess.Popen
 
 
 def start_nginx(folder: Path) -> tuple[subprocess.Popen[bytes], int] | None:
-    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    nginx = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
     if nginx is None:
         return None
     port = free_port()
@@ -235,8 +241,12 @@ def table(runs: list[Run]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--workers", type=int, default=2, help="collector worker processes")
-    parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="collector worker processes"
+    )
+    parser.add_argument(
+        "--seconds", type=int, default=10, help="duration of each wrk run"
+    )
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--output", type=Path, default=Path("bench-results/pixel.json"))
     args = parser.parse_args()
@@ -248,7 +258,9 @@ def main() -> None:
         embedded = start_embedded_postgres(folder / "data", database="creatives_bench")
         database_url = embedded.url("creatives_bench")
     prepare_database(database_url)
-    collector, port = start_collector(database_url, args.workers, folder / "collect.log")
+    collector, port = start_collector(
+        database_url, args.workers, folder / "collect.log"
+    )
     nginx = start_nginx(folder)
     base = f"http://127.0.0.1:{port}"
     report = HERE / "wrk_report.lua"
@@ -257,17 +269,71 @@ def main() -> None:
     runs: list[Run] = []
     try:
         wrk(base + GIF_QUERY, 8, 2, report)  # warm-up: caches, salts, partitions
-        gif = measure("GET /p.gif", base, GIF_QUERY, args.connections, args.seconds, report, 1, database_url)
+        gif = measure(
+            "GET /p.gif",
+            base,
+            GIF_QUERY,
+            args.connections,
+            args.seconds,
+            report,
+            1,
+            database_url,
+        )
         runs.append(gif)
         half = paced_env(args.connections, gif.answered_per_second / 2)
-        runs.append(measure("GET /p.gif at half rate", base, GIF_QUERY, args.connections, args.seconds, report, 1, database_url, half))
-        batches = measure("POST /collect x50", base, "/collect", args.connections, args.seconds, batch, 50, database_url, batch_env)
+        runs.append(
+            measure(
+                "GET /p.gif at half rate",
+                base,
+                GIF_QUERY,
+                args.connections,
+                args.seconds,
+                report,
+                1,
+                database_url,
+                half,
+            )
+        )
+        batches = measure(
+            "POST /collect x50",
+            base,
+            "/collect",
+            args.connections,
+            args.seconds,
+            batch,
+            50,
+            database_url,
+            batch_env,
+        )
         runs.append(batches)
         half = paced_env(args.connections, batches.answered_per_second / 2)
-        runs.append(measure("POST /collect x50 at half rate", base, "/collect", args.connections, args.seconds, batch, 50, database_url, {**batch_env, **half}))
+        runs.append(
+            measure(
+                "POST /collect x50 at half rate",
+                base,
+                "/collect",
+                args.connections,
+                args.seconds,
+                batch,
+                50,
+                database_url,
+                {**batch_env, **half},
+            )
+        )
         if nginx is not None:
             nginx_base = f"http://127.0.0.1:{nginx[1]}"
-            runs.append(measure("nginx empty_gif", nginx_base, "/p.gif", args.connections, args.seconds, report, 1, None))
+            runs.append(
+                measure(
+                    "nginx empty_gif",
+                    nginx_base,
+                    "/p.gif",
+                    args.connections,
+                    args.seconds,
+                    report,
+                    1,
+                    None,
+                )
+            )
     finally:
         collector.terminate()
         collector.wait(timeout=30)

@@ -494,3 +494,19 @@ async def test_events_land_in_month_partition(
             )
         ).scalar_one()
     assert partition.startswith("creatives.pixel_events_20")
+
+
+async def test_long_referrer_stored_as_text(
+    client: httpx.AsyncClient, site: AsyncEngine
+) -> None:
+    referrer = "https://search.example/?q=" + "r" * (5000 - 26)
+
+    response = await client.get(
+        "/p.gif",
+        params={"site_key": SITE_KEY, "event_name": "page_view", "referrer": referrer},
+    )
+
+    assert response.headers["x-creatives-result"] == "stored"
+    [row] = await rows(site)
+    assert len(row["referrer"]) == 5000
+    assert row["referrer"] == referrer

@@ -1,4 +1,4 @@
-"""Durability: database outages answer 503, and a killed server loses no acknowledged event."""
+"""Durability: database outages return 503, and a killed server loses no acknowledged event."""
 
 import asyncio
 import os

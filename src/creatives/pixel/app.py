@@ -1,7 +1,7 @@
 """A FastAPI application with only the collector, for `creatives collect --workers N`.
 
 It skips the dashboard, the login and the per-request log line of the main application:
-the collector answers thousands of requests per second and counts them in /metrics.
+the collector serves thousands of requests per second and counts them in /metrics.
 """
 
 from collections.abc import AsyncIterator

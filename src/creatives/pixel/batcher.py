@@ -3,7 +3,7 @@
 A request hands its validated rows to `submit` and awaits a future. The writer task waits
 a few milliseconds (or until enough rows are pending), writes everything pending in one
 transaction and resolves every future only after COMMIT returned. So an acknowledged event
-is always committed, and a failed flush fails every request in it (they answer 503 and the
+is always committed, and a failed flush fails every request in it (they return 503, and the
 senders retry with the same event ids).
 """
 

@@ -206,7 +206,7 @@ def collect(
             workers=workers,
             log_config=None,
             access_log=False,
-            # A worker imports FastAPI and the bot patterns before it answers the supervisor's
-            # health check; on a loaded machine that takes longer than uvicorn's 5 s.
+            # A worker imports FastAPI and the bot patterns before it replies to the supervisor's
+            # health check, which takes longer than uvicorn's 5 s on a busy machine.
             timeout_worker_healthcheck=60,
         )

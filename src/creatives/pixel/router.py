@@ -82,7 +82,7 @@ def _rate_limited(error: RateLimitedError) -> JSONResponse:
 
 
 def _cors(request: Request) -> dict[str, str]:
-    # Beacons ignore the answer; a fetch() fallback may read it, from any shop origin.
+    # Beacons ignore the response, but a fetch() fallback from a shop's origin may read it.
     origin = request.headers.get("origin")
     return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin else {}
 

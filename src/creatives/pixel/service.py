@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import asyncpg
 from limits import parse
 
-# The asyncio flavour expires counters in a task; the threaded MemoryStorage starts a timer
-# thread every 10 ms and contends for the GIL with the request path.
+# The asyncio storage expires counters in a task. The threaded MemoryStorage starts a timer
+# thread every 10 ms, which contends for the GIL with the request path.
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import FixedWindowRateLimiter
 
@@ -55,7 +55,7 @@ class RateLimitedError(Exception):
 
 @dataclass(frozen=True)
 class RequestInfo:
-    """What the collector reads from an HTTP request, besides its events."""
+    """Request facts the collector needs besides the events: client IP, headers, receive time."""
 
     ip: str
     headers: Mapping[str, str]
@@ -125,7 +125,7 @@ class SiteCache:
 
 
 def request_origin(headers: Mapping[str, str]) -> str | None:
-    """The sending page's origin: the Origin header, else the origin of the Referer."""
+    """Return the sending page's origin: the Origin header, else the origin of the Referer."""
     origin = headers.get("origin")
     if origin and origin != "null":
         return origin.rstrip("/").lower()
@@ -139,7 +139,7 @@ def request_origin(headers: Mapping[str, str]) -> str | None:
 
 
 def origin_allowed(site: SiteRecord, headers: Mapping[str, str]) -> bool:
-    """An empty list allows every origin; a request with neither header is allowed."""
+    """Check the site's allowed origins. An empty list, or a request with neither header, passes."""
     if not site.allowed_origins:
         return True
     origin = request_origin(headers)

@@ -2,7 +2,7 @@
 
 The sender signs `{timestamp}.{raw body}` with the customer's secret and sends the hex digest
 in `X-Creatives-Signature` and the Unix time in `X-Creatives-Timestamp`. A signature older
-or newer than five minutes is rejected, so a captured request cannot be replayed later; a
+or newer than five minutes is rejected, so a captured request cannot be replayed later. A
 replay within the window stores nothing new, because every server event carries an
 event_id.
 """

@@ -62,7 +62,7 @@ class EventRejected(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
-    """What validation needs to know about the customer whose site sent the event."""
+    """Settings of the customer whose site sent the event, as validation uses them."""
 
     customer_id: str
     currency: str
