@@ -44,6 +44,16 @@ class Run:
     p99_ms: float
     events_per_request: int
     stored_events: int | None
+    collector_cpu_seconds: float | None = None
+    database_cpu_seconds: float | None = None
+
+    @property
+    def cpu_ms_per_1000_events(self) -> float | None:
+        """CPU time of the collector and PostgreSQL per 1,000 durable events."""
+        if not self.stored_events or self.collector_cpu_seconds is None:
+            return None
+        total = self.collector_cpu_seconds + (self.database_cpu_seconds or 0.0)
+        return total * 1e6 / self.stored_events
 
     @property
     def answered_per_second(self) -> float:
@@ -62,6 +72,34 @@ class Run:
             return None
         acknowledged = (self.requests - self.non_2xx) * self.events_per_request
         return max(0, acknowledged - self.stored_events)
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_tree_cpu(roots: list[int]) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each root process and its descendants."""
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    totals = {}
+    for root in roots:
+        tree = {root}
+        changed = True
+        while changed:
+            children = {pid for pid, parent in parents.items() if parent in tree}
+            changed = not children <= tree
+            tree |= children
+        totals[str(root)] = sum(cpu.get(pid, 0.0) for pid in tree)
+    return totals
 
 
 def libpq(url: str) -> str:
@@ -199,12 +237,17 @@ def measure(
     events_per_request: int,
     database_url: str | None,
     env: dict[str, str] | None = None,
+    cpu_roots: tuple[int, int] | None = None,
 ) -> Run:
+    """Run wrk once; count the events stored and the CPU the collector and database used."""
     before = count_events(database_url) if database_url else 0
+    cpu_before = process_tree_cpu(list(cpu_roots)) if cpu_roots else {}
     figures = wrk(base + path, connections, seconds, script, env)
     # In-flight flushes of requests that wrk stopped waiting for may still commit.
     time.sleep(1.0)
     stored = count_events(database_url) - before if database_url else None
+    cpu_after = process_tree_cpu(list(cpu_roots)) if cpu_roots else {}
+    used = {key: cpu_after[key] - cpu_before[key] for key in cpu_after}
     return Run(
         name=name,
         connections=connections,
@@ -216,6 +259,8 @@ def measure(
         p99_ms=figures["p99_us"] / 1000,
         events_per_request=events_per_request,
         stored_events=stored,
+        collector_cpu_seconds=used[str(cpu_roots[0])] if cpu_roots else None,
+        database_cpu_seconds=used[str(cpu_roots[1])] if cpu_roots else None,
     )
 
 
@@ -226,15 +271,17 @@ def paced_env(connections: int, target_requests_per_second: float) -> dict[str, 
 
 def table(runs: list[Run]) -> str:
     lines = [
-        "| run | conns | requests/s | durable events/s | non-2xx | lost | p50 ms | p99 ms |",
-        "|---|---|---|---|---|---|---|---|",
+        "| run | conns | requests/s | durable events/s | non-2xx | lost | p50 ms | p99 ms "
+        "| CPU ms per 1k events |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for run in runs:
         durable = run.durable_events_per_second
         lines.append(
             f"| {run.name} | {run.connections} | {run.answered_per_second:,.0f} | "
             f"{'-' if durable is None else f'{durable:,.0f}'} | {run.non_2xx} | "
-            f"{'-' if run.lost is None else run.lost} | {run.p50_ms:.1f} | {run.p99_ms:.1f} |"
+            f"{'-' if run.lost is None else run.lost} | {run.p50_ms:.1f} | {run.p99_ms:.1f} | "
+            f"{'-' if run.cpu_ms_per_1000_events is None else f'{run.cpu_ms_per_1000_events:.0f}'} |"
         )
     return "\n".join(lines)
 
@@ -267,59 +314,28 @@ def main() -> None:
     batch = HERE / "collect_batch.lua"
     batch_env = {"SITE_KEY": SITE_KEY, "BATCH_SIZE": "50"}
     runs: list[Run] = []
+    # CPU is counted only for an embedded database, whose server process is known here.
+    roots = None
+    if embedded is not None:
+        postmaster = int((embedded.pgdata / "postmaster.pid").read_text().split()[0])
+        roots = (collector.pid, postmaster)
+    plan = [
+        ("GET /p.gif", GIF_QUERY, report, 1, {}),
+        ("POST /collect x50", "/collect", batch, 50, batch_env),
+    ]
     try:
         wrk(base + GIF_QUERY, 8, 2, report)  # warm-up: caches, salts, partitions
-        gif = measure(
-            "GET /p.gif",
-            base,
-            GIF_QUERY,
-            args.connections,
-            args.seconds,
-            report,
-            1,
-            database_url,
-        )
-        runs.append(gif)
-        half = paced_env(args.connections, gif.answered_per_second / 2)
-        runs.append(
-            measure(
-                "GET /p.gif at half rate",
-                base,
-                GIF_QUERY,
-                args.connections,
-                args.seconds,
-                report,
-                1,
-                database_url,
-                half,
-            )
-        )
-        batches = measure(
-            "POST /collect x50",
-            base,
-            "/collect",
-            args.connections,
-            args.seconds,
-            batch,
-            50,
-            database_url,
-            batch_env,
-        )
-        runs.append(batches)
-        half = paced_env(args.connections, batches.answered_per_second / 2)
-        runs.append(
-            measure(
-                "POST /collect x50 at half rate",
-                base,
-                "/collect",
-                args.connections,
-                args.seconds,
-                batch,
-                50,
-                database_url,
-                {**batch_env, **half},
-            )
-        )
+        for name, path, script, events, env in plan:
+            full = measure(
+                name, base, path, args.connections, args.seconds, script, events,
+                database_url, env, roots,
+            )  # fmt: skip
+            half = paced_env(args.connections, full.answered_per_second / 2)
+            paced = measure(
+                f"{name} at half rate", base, path, args.connections, args.seconds,
+                script, events, database_url, {**env, **half}, roots,
+            )  # fmt: skip
+            runs += [full, paced]
         if nginx is not None:
             nginx_base = f"http://127.0.0.1:{nginx[1]}"
             runs.append(
@@ -343,7 +359,10 @@ def main() -> None:
         if embedded is not None:
             embedded.delete()
 
-    print(f"machine: {os.cpu_count()} cores; collector workers: {args.workers}")
+    load = os.getloadavg()[0]
+    print(
+        f"machine: {os.cpu_count()} cores, load average {load:.1f}; workers: {args.workers}"
+    )
     print(table(runs))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(
@@ -354,6 +373,7 @@ def main() -> None:
                     "answered_per_second": run.answered_per_second,
                     "durable_events_per_second": run.durable_events_per_second,
                     "lost": run.lost,
+                    "cpu_ms_per_1000_events": run.cpu_ms_per_1000_events,
                 }
                 for run in runs
             ],

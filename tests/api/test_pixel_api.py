@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from creatives.config import Settings
 from creatives.main import create_app
+from creatives.pixel.router import TRANSPARENT_GIF
 from creatives.pixel.signing import sign
 from tests import factories
 
@@ -510,3 +511,29 @@ async def test_long_referrer_stored_as_text(
     [row] = await rows(site)
     assert len(row["referrer"]) == 5000
     assert row["referrer"] == referrer
+
+
+async def test_gif_fast_path_matches_route(
+    site: AsyncEngine, app_under_test: FastAPI
+) -> None:
+    from creatives.pixel.fast_path import GifFastPath
+
+    query = (
+        f"site_key={SITE_KEY}&event_name=page_view"
+        "&url=https%3A%2F%2Fshop.example%2F%3Futm_source%3DAndroid%2520App"
+    )
+    async with app_under_test.router.lifespan_context(app_under_test):
+        transport = httpx.ASGITransport(app=GifFastPath(app_under_test))
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://t"
+        ) as client:
+            gif = await client.get(f"/p.gif?{query}")
+            script = await client.get("/pixel.js")
+
+    assert gif.status_code == 200
+    assert gif.content == TRANSPARENT_GIF
+    assert gif.headers["cache-control"] == "no-store"
+    assert gif.headers["x-creatives-result"] == "stored"
+    assert script.status_code == 200
+    [row] = await rows(site)
+    assert row["utm_source"] == "Android App"

@@ -18,7 +18,7 @@ from creatives.errors import (
     error_response,
 )
 from creatives.pixel import signing
-from creatives.pixel.batcher import WriterUnavailableError
+from creatives.pixel.batcher import UNAVAILABLE_ERRORS, WriterUnavailableError
 from creatives.pixel.metrics import REQUEST_SECONDS, render_metrics
 from creatives.pixel.schemas import CollectResponse, RejectionOut
 from creatives.pixel.service import (
@@ -95,16 +95,26 @@ def _cors(request: Request) -> dict[str, str]:
 )
 async def pixel_gif(request: Request, collector: CollectorDep) -> Response:
     """Record one event from query parameters (`site_key`, `event_name`, `url`, ...)."""
+    return await gif_response(
+        collector, dict(request.query_params), _request_info(request)
+    )
+
+
+async def gif_response(
+    collector: Collector, event: dict[str, object], info: RequestInfo
+) -> Response:
+    """Store the GIF's event and build the response; shared with the ASGI fast path."""
     started = time.perf_counter()
-    info = _request_info(request)
     try:
         await collector.check_ip_rate(info.ip)
-        event: dict[str, object] = dict(request.query_params)
         result = await collector.collect([event], info, source="gif")
     except RateLimitedError as error:
         return _rate_limited(error)
     except WriterUnavailableError as error:
         return _unavailable(error)
+    except UNAVAILABLE_ERRORS as error:
+        # The site cache or the daily salt could not be read.
+        return _unavailable(WriterUnavailableError(type(error).__name__, 5))
     REQUEST_SECONDS.labels("gif").observe(time.perf_counter() - started)
     headers = {**NO_STORE, "X-Creatives-Result": result.outcome}
     return Response(TRANSPARENT_GIF, media_type="image/gif", headers=headers)
