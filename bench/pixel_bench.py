@@ -3,7 +3,7 @@
 Run with `make bench-pixel`. It starts a throwaway embedded PostgreSQL (or uses
 DATABASE_URL) and a `creatives collect` with several workers on a free 127.0.0.1 port. When
 nginx is installed, it also starts nginx for the baseline. Every request goes to 127.0.0.1. Durable events are counted in
-the database after each run, so a figure is what was committed, not what was answered.
+the database after each run, so a figure is what was committed, not what received a response.
 """
 
 import argparse
@@ -56,7 +56,7 @@ class Run:
         return total * 1e6 / self.stored_events
 
     @property
-    def answered_per_second(self) -> float:
+    def responses_per_second(self) -> float:
         return self.requests / self.seconds
 
     @property
@@ -278,7 +278,7 @@ def table(runs: list[Run]) -> str:
     for run in runs:
         durable = run.durable_events_per_second
         lines.append(
-            f"| {run.name} | {run.connections} | {run.answered_per_second:,.0f} | "
+            f"| {run.name} | {run.connections} | {run.responses_per_second:,.0f} | "
             f"{'-' if durable is None else f'{durable:,.0f}'} | {run.non_2xx} | "
             f"{'-' if run.lost is None else run.lost} | {run.p50_ms:.1f} | {run.p99_ms:.1f} | "
             f"{'-' if run.cpu_ms_per_1000_events is None else f'{run.cpu_ms_per_1000_events:.0f}'} |"
@@ -330,7 +330,7 @@ def main() -> None:
                 name, base, path, args.connections, args.seconds, script, events,
                 database_url, env, roots,
             )  # fmt: skip
-            half = paced_env(args.connections, full.answered_per_second / 2)
+            half = paced_env(args.connections, full.responses_per_second / 2)
             paced = measure(
                 f"{name} at half rate", base, path, args.connections, args.seconds,
                 script, events, database_url, {**env, **half}, roots,
@@ -370,7 +370,7 @@ def main() -> None:
             [
                 {
                     **asdict(run),
-                    "answered_per_second": run.answered_per_second,
+                    "responses_per_second": run.responses_per_second,
                     "durable_events_per_second": run.durable_events_per_second,
                     "lost": run.lost,
                     "cpu_ms_per_1000_events": run.cpu_ms_per_1000_events,

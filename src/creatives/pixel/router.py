@@ -256,7 +256,7 @@ async def server_events(
     missing = [i for i, event in enumerate(events) if not event.get("event_id")]
     if missing:
         raise ValidationFailedError(
-            f"Events at positions {missing} have no event_id; server events need a UUID "
+            f"Events at positions {missing} have no event_id. Server events need a UUID "
             "event_id so that retries are not stored twice."
         )
     try:
