@@ -2,8 +2,9 @@
 
 Run with `make bench-pixel`. It starts a throwaway embedded PostgreSQL (or uses
 DATABASE_URL) and a `creatives collect` with several workers on a free 127.0.0.1 port. When
-nginx is installed, it also starts nginx for the baseline. Every request goes to 127.0.0.1. Durable events are counted in
-the database after each run, so a figure is what was committed, not what received a response.
+nginx is installed, it also starts nginx for the baseline. Every request goes to 127.0.0.1.
+Durable events are counted in the database after each run, so a figure is what was
+committed, not what received a response.
 """
 
 import argparse
