@@ -9,7 +9,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run test test-python lint bench clean-data
+.PHONY: help install run test test-python lint bench bench-pixel clean-data
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -43,3 +43,7 @@ lint: install  ## Check formatting, lint rules and types.
 	$(VENV)/bin/ruff format --check src tests
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/mypy src
+
+bench-pixel: install  ## Benchmark the pixel collector with wrk (and nginx's empty_gif if installed).
+	@command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
+	$(VENV)/bin/python bench/pixel_bench.py

@@ -23,6 +23,12 @@ REAL_DATA = REPOSITORY.parent / "shared" / "data" / "real"
 TEST_SECRET = "test-secret-" + "k" * 40
 
 APP_TABLES = (
+    "pixel_events",
+    "pixel_event_keys",
+    "pixel_orders",
+    "pixel_drops",
+    "pixel_salts",
+    "pixel_sites",
     "user_customers",
     "users",
     "customers",

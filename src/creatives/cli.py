@@ -30,6 +30,18 @@ app.add_typer(users_app, name="users")
 app.add_typer(customers_app, name="customers")
 app.add_typer(import_app, name="import")
 
+
+def _register_pixel_commands() -> None:
+    from creatives.pixel import cli as pixel_cli
+
+    customers_app.command("pixel")(pixel_cli.pixel)
+    app.command("collect")(pixel_cli.collect)
+    # TODO: move under the `import` command group as `import events` once it exists here.
+    app.command("import-events")(pixel_cli.import_events)
+
+
+_register_pixel_commands()
+
 T = TypeVar("T")
 
 

@@ -54,6 +54,30 @@ class Settings(BaseSettings):
     frontend_dir: Path = Field(default=Path("frontend/dist"))
     demo_email: str = "demo@creatives.local"
     demo_password: str = "demo-password"
+    pixel_rate_limit_per_ip: str = Field(
+        default="100/second",
+        description="Requests per client IP to the collector, in `limits` notation.",
+    )
+    pixel_rate_limit_per_site: str = Field(
+        default="5000/second",
+        description="Requests per site key to the collector, in `limits` notation.",
+    )
+    pixel_batch_delay_ms: float = Field(
+        default=2.0,
+        ge=0,
+        le=1000,
+        description="How long the batch writer gathers events before a flush, in ms.",
+    )
+    pixel_demo_site_key: str | None = Field(
+        default=None, description="Site key the demo shop under /demo-shop/ reports to."
+    )
+    pixel_demo_ad_id_param: str = "ad_id"
+    pixel_batch_max_events: int = Field(default=5000, ge=1, le=100_000)
+    pixel_queue_max_events: int = Field(
+        default=50_000,
+        ge=1,
+        description="Events waiting for a flush; past this the collector answers 503.",
+    )
 
     @field_validator("database_url")
     @classmethod

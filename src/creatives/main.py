@@ -19,6 +19,9 @@ from creatives.health.router import router as health_router
 from creatives.imports.router import router as imports_router
 from creatives.logging import get_logger
 from creatives.middleware import RequestIdMiddleware
+from creatives.pixel.demo_shop import router as demo_shop_router
+from creatives.pixel.lifecycle import start_collector, stop_collector
+from creatives.pixel.router import router as pixel_router
 
 log = get_logger(__name__)
 
@@ -61,10 +64,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = create_engine(database_url)
+        app.state.collector = await start_collector(database_url, settings)
         log.info("server_started")
         try:
             yield
         finally:
+            await stop_collector(app.state.collector)
             await app.state.engine.dispose()
             log.info("server_stopped")
 
@@ -77,14 +82,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(RequestIdMiddleware)
-    for router in (
+    routers = (
         health_router,
         auth_router,
         customers_router,
         creatives_router,
         attribution_router,
         imports_router,
-    ):
+        pixel_router,
+        demo_shop_router,
+    )
+    for router in routers:
         app.include_router(router)
     _mount_frontend(app, settings.frontend_dir)
     return app

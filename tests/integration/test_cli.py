@@ -236,3 +236,34 @@ def test_serve_refuses_empty_secret(database_url: str) -> None:
 
     assert result.returncode == 2
     assert "JWT_SECRET_KEY is empty" in result.stderr
+
+
+async def test_customers_pixel_prints_snippet(
+    database_url: str, db: AsyncEngine
+) -> None:
+    run_cli(
+        database_url,
+        *("customers", "add", "23", "--name", "Shop", "--currency", "EUR"),
+        *("--time-zone", "UTC"),
+    )
+
+    first = run_cli(database_url, "customers", "pixel", "23")
+    changed = run_cli(
+        database_url,
+        *("customers", "pixel", "23", "--allowed-origin", "https://Shop.example/"),
+        *("--ad-id-param", "adid", "--honor-privacy-signals"),
+    )
+    missing = run_cli(database_url, "customers", "pixel", "99")
+
+    assert first.returncode == 0, first.stderr
+    assert "allowed origins: any" in first.stdout
+    assert '<script async src="http://127.0.0.1:8000/pixel.js"' in first.stdout
+    assert "signing secret" not in first.stdout
+    key = first.stdout.split("site key: ", 1)[1].split()[0]
+    assert changed.returncode == 0, changed.stderr
+    assert f"site key: {key}" in changed.stdout
+    assert "allowed origins: https://shop.example" in changed.stdout
+    assert 'data-ad-id-param="adid"' in changed.stdout
+    assert "honours DNT and GPC: yes" in changed.stdout
+    assert missing.returncode == 2
+    assert "Customer '99' not found" in missing.stderr
