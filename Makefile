@@ -9,7 +9,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run test test-python lint bench bench-pixel clean-data
+.PHONY: help install run test lint chromium bench bench-pixel
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -36,7 +36,11 @@ secret: .env
 run: install secret  ## Serve on http://127.0.0.1:8000 with demo data (embedded PostgreSQL unless DATABASE_URL is set).
 	$(VENV)/bin/creatives serve --demo-if-empty
 
-test: lint  ## Run the checks and every test (TEST_DATABASE_URL, or a throwaway embedded PostgreSQL).
+# Browser tests drive Debian's Chromium; a browser download is not possible everywhere.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
+
+test: lint chromium  ## Run the checks and every test (TEST_DATABASE_URL, or a throwaway embedded PostgreSQL).
 	$(VENV)/bin/pytest
 
 lint: install  ## Check formatting, lint rules and types.

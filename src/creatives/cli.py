@@ -36,8 +36,7 @@ def _register_pixel_commands() -> None:
 
     customers_app.command("pixel")(pixel_cli.pixel)
     app.command("collect")(pixel_cli.collect)
-    # TODO: move under the `import` command group as `import events` once it exists here.
-    app.command("import-events")(pixel_cli.import_events)
+    import_app.command("events")(pixel_cli.import_events)
 
 
 _register_pixel_commands()

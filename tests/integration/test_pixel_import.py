@@ -1,4 +1,4 @@
-"""`creatives import-events` on the real puffy export, checked against a csv-module count."""
+"""`creatives import events` on the real puffy export, checked against a csv-module count."""
 
 import csv
 import json
@@ -113,11 +113,27 @@ async def test_puffy_replay_matches_files(database_url: str, db: AsyncEngine) ->
 
     first = run_cli(
         database_url,
-        *("import-events", str(directory), "--customer", "puffy", "--format", "puffy"),
+        *(
+            "import",
+            "events",
+            str(directory),
+            "--customer",
+            "puffy",
+            "--format",
+            "puffy",
+        ),
     )
     again = run_cli(
         database_url,
-        *("import-events", str(directory), "--customer", "puffy", "--format", "puffy"),
+        *(
+            "import",
+            "events",
+            str(directory),
+            "--customer",
+            "puffy",
+            "--format",
+            "puffy",
+        ),
     )
 
     assert first.returncode == 0, first.stderr
