@@ -5,6 +5,7 @@ import json
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 from types import FrameType
 from typing import Annotated, TypeVar
@@ -350,6 +351,75 @@ def users_set_password(
 
     with_engine(_settings(), work)
     typer.echo(f"Password changed for {email}.")
+
+
+@app.command("integrate")
+def integrate_command(
+    customer: Annotated[str, typer.Option(help="Customer id.")],
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="First local day to rebuild, YYYY-MM-DD. Default: the first day with data.",
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="Last local day to rebuild, YYYY-MM-DD, inclusive. Default: the last day with data.",
+        ),
+    ] = None,
+) -> None:
+    """Attribute pixel events to ads and rebuild the customer's per-ad daily rows."""
+    from creatives.attribution.integration import integrate
+
+    try:
+        start_day = date.fromisoformat(start) if start else None
+        end_day = date.fromisoformat(end) if end else None
+    except ValueError as error:
+        raise fail(f"{error}; use dates like 2024-05-01.") from error
+
+    result = with_engine(
+        _settings(), lambda engine: integrate(engine, customer, start_day, end_day)
+    )
+    if result.start_day is None:
+        typer.echo(
+            f"Customer {customer} has no pixel events or imported spend yet; nothing to do."
+        )
+        return
+    typer.echo(
+        f"Integrated {result.start_day} to {result.end_day} for customer {customer}: "
+        f"{result.rows} daily rows in {result.seconds:.2f} s."
+    )
+
+
+@customers_app.command("configure")
+def customers_configure(
+    customer_id: Annotated[str, typer.Argument(help="Customer id.")],
+    purchase_event: Annotated[
+        str | None,
+        typer.Option(
+            help="Event name that counts as a purchase, for new and returning customers."
+        ),
+    ] = None,
+    attribution_window: Annotated[
+        int | None, typer.Option(help="Default attribution window in days: 1, 7 or 30.")
+    ] = None,
+) -> None:
+    """Set a customer's purchase event and default attribution window."""
+    from creatives.customers.service import configure_attribution
+
+    async def work(engine: AsyncEngine) -> None:
+        async with engine.begin() as conn:
+            await configure_attribution(
+                conn, customer_id, purchase_event, attribution_window
+            )
+
+    with_engine(_settings(), work)
+    typer.echo(
+        f"Updated customer {customer_id}. Run `creatives integrate --customer {customer_id}` to apply it."
+    )
 
 
 @app.command()

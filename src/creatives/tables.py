@@ -142,6 +142,8 @@ customers = Table(
     Column(
         "created_at", DateTime(timezone=True), server_default=func.now(), nullable=False
     ),
+    Column("attribution_window_days", Integer, nullable=False, server_default="7"),
+    Column("purchase_event", Text, nullable=False, server_default="order_completed"),
 )
 
 users = Table(

@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from creatives.imports.dashboard import IMPORT_MARKER
 
 WINDOWS = (1, 7, 30)
+# The pixel sends `page_view`; some storefront exports replayed through it say `page_viewed`.
+
 LOOKBACK_DAYS = max(WINDOWS)
 
 STAGING_DDL = (
@@ -108,7 +110,7 @@ WITH bounds AS (
 landing AS (
     SELECT DISTINCT ON (session_id) session_id, nullif(ad_key, '') AS ad_id
     FROM attribution_input
-    WHERE session_id IS NOT NULL AND event_name = 'page_view'
+    WHERE session_id IS NOT NULL AND event_name IN ('page_view', 'page_viewed')
     ORDER BY session_id, event_time, event_id
 )
 SELECT b.session_id, b.client_id, b.started_at,
@@ -267,7 +269,7 @@ def daily_rows_sql(default_window: int) -> str:
     page_views AS (
         SELECT session_ad_id AS ad_id, local_day AS day, count(*) AS pageviews
         FROM att_facts
-        WHERE session_ad_id IS NOT NULL AND event_name = 'page_view'
+        WHERE session_ad_id IS NOT NULL AND event_name IN ('page_view', 'page_viewed')
         GROUP BY 1, 2
     ),
     same_session AS (
@@ -353,7 +355,7 @@ SELECT :customer, event_id, event_name, client_id, session_id, order_id, event_t
        CASE WHEN window_days IS NOT NULL THEN clicked_at END,
        window_days, is_new_customer
 FROM att_facts
-WHERE event_name <> 'page_view' AND (window_days IS NOT NULL OR session_ad_id IS NOT NULL)
+WHERE event_name NOT IN ('page_view', 'page_viewed') AND (window_days IS NOT NULL OR session_ad_id IS NOT NULL)
 """
 
 DELETE_SQL = (
