@@ -24,8 +24,9 @@ $(VENV)/.installed: $(UV) pyproject.toml uv.lock
 
 install: $(VENV)/.installed  ## Install the Python dependencies from the lock file.
 
+# The file holds the token secret, so only its owner may read it.
 .env:
-	@touch .env
+	@touch .env && chmod 600 .env
 
 # Generates a JWT secret once; later runs keep it, so issued tokens stay valid.
 secret: .env

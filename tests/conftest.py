@@ -20,7 +20,8 @@ os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="creatives-runt
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 REAL_DATA = REPOSITORY.parent / "shared" / "data" / "real"
-TEST_SECRET = "test-secret-" + "k" * 40
+# A fixed value, so tokens made in a test verify in the server the test starts.
+TEST_SECRET = "tQ7vK2pX9mZr4LwN8bYc3HjF6sDa1GeU5oRi0TnVkB"
 
 APP_TABLES = (
     "pixel_events",

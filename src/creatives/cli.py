@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import secrets
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -11,6 +12,7 @@ from types import FrameType
 from typing import Annotated, TypeVar
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from creatives.config import InsecureSecretError, Settings, get_settings
@@ -217,8 +219,9 @@ def load(
 
     settings = _settings()
     result = with_engine(settings, lambda engine: load_csv(engine, table, file))
+    customers = ", ".join(result.customers) or "none"
     typer.echo(
-        f"Loaded {result.rows} rows into {result.table} for customers {', '.join(result.customers)}."
+        f"Loaded {result.rows} row(s) into {result.table}; customers: {customers}."
     )
 
 
@@ -245,8 +248,12 @@ def customers_add(
         customer = CustomerCreate(
             id=customer_id, name=name, currency=currency, time_zone=time_zone
         )
-    except ValueError as error:
-        raise fail(str(error)) from error
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, item['loc']))}: {item['msg'].removeprefix('Value error, ')}"
+            for item in error.errors()
+        )
+        raise fail(problems) from error
 
     async def work(engine: AsyncEngine) -> None:
         async with engine.begin() as conn:
@@ -427,7 +434,10 @@ def openapi() -> None:
     """Print the OpenAPI schema as JSON (no database needed)."""
     from creatives.main import create_app
 
+    # Log lines go to stderr and only errors show, so stdout is the schema alone.
+    configure_logging("ERROR")
     settings = Settings(
-        jwt_secret_key="x" * 48, database_url="postgresql://unused/openapi"
+        jwt_secret_key=secrets.token_urlsafe(48),
+        database_url="postgresql://unused/openapi",
     )
     typer.echo(json.dumps(create_app(settings).openapi(), indent=2, sort_keys=True))

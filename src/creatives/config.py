@@ -22,6 +22,15 @@ WELL_KNOWN_SECRETS = frozenset(
     }
 )
 MIN_SECRET_LENGTH = 32
+MIN_DISTINCT_CHARACTERS = 12
+
+
+def _is_repeated(secret: str) -> bool:
+    """Tell whether the secret is one short piece written again and again."""
+    for size in range(1, len(secret) // 2 + 1):
+        if len(secret) % size == 0 and secret[:size] * (len(secret) // size) == secret:
+            return True
+    return False
 
 
 class InsecureSecretError(ValueError):
@@ -95,6 +104,10 @@ class Settings(BaseSettings):
             raise InsecureSecretError(f"JWT_SECRET_KEY is empty. {hint}")
         if secret.lower() in WELL_KNOWN_SECRETS:
             raise InsecureSecretError(f"JWT_SECRET_KEY is a well-known value. {hint}")
+        if len(set(secret)) < MIN_DISTINCT_CHARACTERS or _is_repeated(secret):
+            raise InsecureSecretError(
+                f"JWT_SECRET_KEY repeats a few characters; it must be random. {hint}"
+            )
         if len(secret) < MIN_SECRET_LENGTH:
             raise InsecureSecretError(
                 f"JWT_SECRET_KEY has {len(secret)} characters; at least "

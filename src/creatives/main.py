@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from creatives.attribution.router import router as attribution_router
 from creatives.auth.router import router as auth_router
+from creatives.auth.throttle import LoginThrottle
 from creatives.config import Settings, get_settings
 from creatives.creatives.router import router as creatives_router
 from creatives.customers.router import router as customers_router
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.login_throttle = LoginThrottle()
     install_error_handlers(app)
     app.add_middleware(RequestIdMiddleware)
     routers = (

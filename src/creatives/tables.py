@@ -156,6 +156,12 @@ users = Table(
     Column("role", String(16), nullable=False),
     Column("is_active", Boolean, nullable=False, server_default="true"),
     Column(
+        "password_changed_at",
+        DateTime(timezone=True),
+        server_default=func.now(),
+        nullable=False,
+    ),
+    Column(
         "created_at", DateTime(timezone=True), server_default=func.now(), nullable=False
     ),
 )

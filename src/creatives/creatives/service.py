@@ -238,9 +238,12 @@ async def get_metrics(
         for item in grouped
     ]
     sums_by_id = {item.creative_id: item.sums for item in grouped}
+    if not grouped:
+        await _require_event(conn, customer, query.event)
 
     if query.search and query.search.strip():
-        needle = query.search.strip().casefold()
+        # Copy is grouped after collapsing whitespace, so the search collapses it too.
+        needle = " ".join(query.search.split()).casefold()
         rows = [row for row in rows if _matches(row, needle)]
 
     totals = Sums()
@@ -288,8 +291,20 @@ async def get_daily(
         event=query.event,
         attribution=query.attribution,
         creative_ids=creative_ids,
-        days=[DailyPoint(date=day, **metric_values(sums)) for day, sums in days],
+        days=_every_day(query.start_date, query.end_date, dict(days)),
     )
+
+
+async def _require_event(
+    conn: AsyncConnection, customer: CustomerPublic, event: str
+) -> None:
+    """Raise 404 for an event the customer never had, so a typo does not read as zero spend."""
+    events = [name for name, _, _ in await repository.event_ranges(conn, customer.id)]
+    if event not in events:
+        known = ", ".join(events) or "none yet"
+        raise NotFoundError(
+            f"Event {event!r} not found for customer {customer.id!r}. Known events: {known}."
+        )
 
 
 async def require_creative(
@@ -299,6 +314,20 @@ async def require_creative(
         raise NotFoundError(
             f"Creative {creative_id!r} not found for customer {customer.id!r}."
         )
+
+
+def _every_day(
+    start: date, end: date, sums_by_day: dict[date, Sums]
+) -> list[DailyPoint]:
+    """List every day of the range; a day without rows has zero sums, so charts show a gap as 0."""
+    points = []
+    day = start
+    while day <= end:
+        points.append(
+            DailyPoint(date=day, **metric_values(sums_by_day.get(day, Sums())))
+        )
+        day += timedelta(days=1)
+    return points
 
 
 def default_range(first_day: date, last_day: date) -> DateRange:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
-from sqlalchemy import text
+from sqlalchemy import Float, Numeric, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from creatives.creatives.grouping import refresh_customer
@@ -90,6 +90,27 @@ async def _copy_into_staging(
     return int(status.split()[-1])
 
 
+async def _non_finite_value(
+    conn: AsyncConnection, table: str, header: list[str]
+) -> tuple[str, str] | None:
+    """Find a NaN or infinite number: PostgreSQL's numeric accepts them, sums do not."""
+    numeric = {
+        name for name, kind in ORIGINAL_TABLES[table] if kind in (Numeric, Float)
+    }
+    for column in (name for name in header if name in numeric):
+        row = (
+            await conn.execute(
+                text(
+                    f"SELECT {column}::text AS value FROM load_staging "
+                    f"WHERE {column} IN ('NaN', 'Infinity', '-Infinity') LIMIT 1"
+                )
+            )
+        ).first()
+        if row is not None:
+            return column, row.value
+    return None
+
+
 async def _unknown_customers(conn: AsyncConnection) -> list[str]:
     query = text(
         "SELECT DISTINCT s.customer_name FROM load_staging s "
@@ -110,6 +131,13 @@ async def load_csv(engine: AsyncEngine, table: str, path: Path) -> LoadResult:
     log.info("load_started", table=table, file=path.name)
     async with engine.begin() as conn:
         rows = await _copy_into_staging(conn, path, table, header)
+        non_finite = await _non_finite_value(conn, table, header)
+        if non_finite is not None:
+            column, value = non_finite
+            raise ValidationFailedError(
+                f"{path}: column {column} has the value {value}; numbers must be finite. "
+                "Fix the file and load it again; nothing was written."
+            )
         unknown = await _unknown_customers(conn)
         if unknown:
             raise ValidationFailedError(
