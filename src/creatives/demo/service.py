@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from creatives.auth import service as auth_service
 from creatives.creatives.grouping import refresh_customer
+from creatives.creatives.rollups import refresh_derived
 from creatives.customers import service as customer_service
 from creatives.customers.schemas import CustomerCreate
 from creatives.demo.generator import DemoScale, demo_customers, generate_customer
@@ -48,6 +49,7 @@ async def generate_demo(
                 ),
             )
             await generate_customer(conn, customer, index, scale)
+            await refresh_derived(conn, customer.id)
             await refresh_customer(conn, customer.id)
         log.info("demo_customer_done", customer_id=customer.id)
 
@@ -59,5 +61,7 @@ async def generate_demo(
         await conn.execution_options(isolation_level="AUTOCOMMIT")
         await conn.execute(text("ANALYZE creatives.pixel_event_integrated_data"))
         await conn.execute(text("ANALYZE creatives.dim_combined_creative"))
+        await conn.execute(text("ANALYZE creatives.ad_event_cumulative"))
+        await conn.execute(text("ANALYZE creatives.event_day_range"))
     log.info("demo_finished", seconds=round(time.perf_counter() - started, 1))
     return [customer.id for customer in customers]
