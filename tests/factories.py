@@ -43,7 +43,7 @@ async def user(
 
 def fact(
     customer: str,
-    ad_id: str,
+    ad_id: str | None,
     day: date,
     ev: str = "order_completed",
     **figures: Decimal | int | str | None,

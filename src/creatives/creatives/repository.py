@@ -74,7 +74,7 @@ def _metrics_sql(attribution: Attribution) -> str:
     SELECT {_CREATIVE_ID} AS creative_id,
            min(c.ad_copy) AS ad_copy,
            (array_agg(c.ad_copies))[1] AS ad_copies,
-           array_agg(coalesce(s.ad_id, '') ORDER BY s.ad_id) AS ad_ids,
+           array_agg(s.ad_id ORDER BY s.ad_id COLLATE "default") AS ad_ids,
            {_outer_sums_sql()}
     FROM ad_sums s
     LEFT JOIN creatives.ad_creative ac

@@ -37,7 +37,7 @@ SUMMED_COLUMNS = (
 )
 ALL_DAYS = date(1, 1, 1)
 # One sort of a large customer's facts; the default 4 MB would spill it to disk.
-REFRESH_WORK_MEM = "256MB"
+REFRESH_WORK_MEM = "1GB"
 
 
 @dataclass(frozen=True)
@@ -106,16 +106,22 @@ def _running_totals_sql() -> str:
     seed_columns = ", ".join(f"c.{name}" for name in SUMMED_COLUMNS)
     running = ",\n".join(f"sum({name}) OVER w AS {name}" for name in SUMMED_COLUMNS)
     totals = ", ".join(f"coalesce({name}, 0)" for name in SUMMED_COLUMNS)
-    # Seeds are the kept rows of the day before start_date: merged in front of the new facts,
-    # they carry the earlier totals into the running sums. After the window, the last row of
-    # each day holds that day's totals, and it repeats on every day until the ad's next fact
-    # day (or the event's last day), which makes the table dense.
+    # Seeds are the last kept rows of each event: those of the day before start_date, or of
+    # the event's old last day when that is earlier. Merged in front of the new facts, they
+    # carry the earlier totals into the running sums. After the window, the last row of each
+    # day holds that day's totals, and it repeats on every day until the ad's next fact day
+    # (or the event's last day), which makes the table dense. Days after a seed day are
+    # written, so a gap between the old last day and start_date is filled too.
     return f"""
     INSERT INTO creatives.ad_event_cumulative
         (customer_name, ev, date_column, ad_id, fact_rows, {columns})
-    WITH seeds AS (
+    WITH seed_days AS (
+        SELECT * FROM unnest(CAST(:seed_events AS text[]), CAST(:seed_days AS date[]))
+            AS s(ev, day)
+    ),
+    seeds AS (
         SELECT c.ev, c.ad_id, c.date_column, c.fact_rows, {seed_columns}
-        FROM unnest(CAST(:seed_events AS text[]), CAST(:seed_days AS date[])) AS s(ev, day)
+        FROM seed_days s
         JOIN creatives.ad_event_cumulative c
           ON c.customer_name = :customer AND c.ev = s.ev AND c.date_column = s.day
     ),
@@ -132,19 +138,24 @@ def _running_totals_sql() -> str:
                sum(fact_rows) OVER w AS fact_rows,
                {running}
         FROM (SELECT * FROM seeds UNION ALL SELECT * FROM new_facts) merged
-        WINDOW w AS (PARTITION BY ev, ad_id ORDER BY date_column ROWS UNBOUNDED PRECEDING)
+        WINDOW w AS (
+            PARTITION BY hashtextextended(ad_id, 0), ev, ad_id
+            ORDER BY date_column ROWS UNBOUNDED PRECEDING
+        )
     ),
     day_totals AS (
-        SELECT r.*, er.last_day
+        SELECT r.*, er.last_day,
+               coalesce(sd.day + 1, CAST(:start_date AS date)) AS first_new_day
         FROM running r
         JOIN creatives.event_day_range er
           ON er.customer_name = :customer AND er.ev = r.ev
+        LEFT JOIN seed_days sd ON sd.ev = r.ev
         WHERE r.next_day IS DISTINCT FROM r.date_column
     ),
     expanded AS (
         SELECT t.*,
                t.date_column + generate_series(
-                   greatest(CAST(:start_date AS date), t.date_column) - t.date_column,
+                   greatest(t.first_new_day, t.date_column) - t.date_column,
                    coalesce(t.next_day - 1, t.last_day) - t.date_column
                ) AS day
         FROM day_totals t

@@ -1,5 +1,6 @@
 """Fill an empty database with demo customers, facts, creatives and a demo user."""
 
+import asyncio
 import time
 
 from sqlalchemy import text
@@ -10,11 +11,15 @@ from creatives.creatives.grouping import refresh_customer
 from creatives.creatives.rollups import refresh_derived
 from creatives.customers import service as customer_service
 from creatives.customers.schemas import CustomerCreate
+from creatives.demo.copies import DemoCustomer
 from creatives.demo.generator import DemoScale, demo_customers, generate_customer
 from creatives.errors import ConflictError
 from creatives.logging import get_logger
 
 log = get_logger(__name__)
+
+# Customers generated at once, each on its own connection (the CLI's pool holds up to four).
+PARALLEL_CUSTOMERS = 2
 
 
 async def database_is_empty(engine: AsyncEngine) -> bool:
@@ -23,6 +28,25 @@ async def database_is_empty(engine: AsyncEngine) -> bool:
             await conn.execute(text("SELECT count(*) FROM creatives.customers"))
         ).scalar_one()
     return int(count) == 0
+
+
+async def _generate_customer_data(
+    engine: AsyncEngine, index: int, customer: DemoCustomer, scale: DemoScale
+) -> None:
+    async with engine.begin() as conn:
+        await customer_service.add_customer(
+            conn,
+            CustomerCreate(
+                id=customer.id,
+                name=customer.name,
+                currency=customer.currency,
+                time_zone=customer.time_zone,
+            ),
+        )
+        await generate_customer(conn, customer, index, scale)
+        await refresh_derived(conn, customer.id)
+        await refresh_customer(conn, customer.id)
+    log.info("demo_customer_done", customer_id=customer.id)
 
 
 async def generate_demo(
@@ -37,21 +61,16 @@ async def generate_demo(
     started = time.perf_counter()
     log.info("demo_started", customers=scale.customers, ads=scale.ads, days=scale.days)
     customers = demo_customers(scale.customers)
-    for index, customer in enumerate(customers):
-        async with engine.begin() as conn:
-            await customer_service.add_customer(
-                conn,
-                CustomerCreate(
-                    id=customer.id,
-                    name=customer.name,
-                    currency=customer.currency,
-                    time_zone=customer.time_zone,
-                ),
-            )
-            await generate_customer(conn, customer, index, scale)
-            await refresh_derived(conn, customer.id)
-            await refresh_customer(conn, customer.id)
-        log.info("demo_customer_done", customer_id=customer.id)
+    # Each customer is one transaction; running two at once keeps two cores busy.
+    slots = asyncio.Semaphore(PARALLEL_CUSTOMERS)
+
+    async def generate_one(index: int, customer: DemoCustomer) -> None:
+        async with slots:
+            await _generate_customer_data(engine, index, customer, scale)
+
+    async with asyncio.TaskGroup() as group:
+        for index, customer in enumerate(customers):
+            group.create_task(generate_one(index, customer))
 
     async with engine.begin() as conn:
         await auth_service.add_user(
