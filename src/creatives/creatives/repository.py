@@ -56,32 +56,43 @@ def _difference_sql(attribution: Attribution, end: str, before: str) -> str:
 
 
 def _metrics_sql(attribution: Attribution) -> str:
-    # Two index range scans of one day each (the PK leads with customer, event and day),
-    # merged on ad_id: the cost depends on the number of ads, not on the length of the range.
+    # Each day's rows are one index range scan (the PK leads with customer, event and day),
+    # so the cost depends on the number of ads, not on the length of the range. MATERIALIZED
+    # keeps each a single scan, joined by hash on ad_id; inlined, the planner probed the
+    # index once per ad.
     return f"""
     WITH {_BOUNDS_SQL},
+    end_totals AS MATERIALIZED (
+        SELECT c.* FROM bounds
+        JOIN creatives.ad_event_cumulative c
+          ON c.customer_name = :customer AND c.ev = :event
+         AND c.date_column = bounds.end_day
+    ),
+    before_totals AS MATERIALIZED (
+        SELECT c.* FROM bounds
+        JOIN creatives.ad_event_cumulative c
+          ON c.customer_name = :customer AND c.ev = :event
+         AND c.date_column = bounds.before_day
+    ),
     ad_sums AS (
         SELECT e.ad_id, {_difference_sql(attribution, "e", "b")}
-        FROM bounds
-        JOIN creatives.ad_event_cumulative e
-          ON e.customer_name = :customer AND e.ev = :event
-         AND e.date_column = bounds.end_day
-        LEFT JOIN creatives.ad_event_cumulative b
-          ON b.customer_name = :customer AND b.ev = :event
-         AND b.date_column = bounds.before_day AND b.ad_id = e.ad_id
+        FROM end_totals e
+        LEFT JOIN before_totals b ON b.ad_id = e.ad_id
         WHERE e.fact_rows > coalesce(b.fact_rows, 0)
+    ),
+    creative_sums AS (
+        SELECT {_CREATIVE_ID} AS creative_id,
+               array_agg(s.ad_id ORDER BY s.ad_id COLLATE "default") AS ad_ids,
+               {_outer_sums_sql()}
+        FROM ad_sums s
+        LEFT JOIN creatives.ad_creative ac
+          ON ac.customer_name = :customer AND ac.ad_id = s.ad_id
+        GROUP BY 1
     )
-    SELECT {_CREATIVE_ID} AS creative_id,
-           min(c.ad_copy) AS ad_copy,
-           (array_agg(c.ad_copies))[1] AS ad_copies,
-           array_agg(s.ad_id ORDER BY s.ad_id COLLATE "default") AS ad_ids,
-           {_outer_sums_sql()}
-    FROM ad_sums s
-    LEFT JOIN creatives.ad_creative ac
-      ON ac.customer_name = :customer AND ac.ad_id = s.ad_id
+    SELECT s.*, c.ad_copy, c.ad_copies
+    FROM creative_sums s
     LEFT JOIN creatives.creative c
-      ON c.customer_name = :customer AND c.creative_id = ac.creative_id
-    GROUP BY 1
+      ON c.customer_name = :customer AND c.creative_id = s.creative_id
     """
 
 

@@ -1,9 +1,9 @@
 """Keep the derived tables exact: per-ad running totals and each event's first and last day.
 
 `ad_event_cumulative` has one row per (customer, event, day, ad) for every day from the ad's
-first fact of that event to the event's last day. Each row holds the sums of all facts up
+first fact of that event to the event's last day. Each row contains the sums of all facts up
 to and including that day, so the sum over days a..b is the row of b minus the row of a - 1:
-two index lookups per ad, whatever the length of the range. `event_day_range` holds each
+two index lookups per ad, whatever the length of the range. `event_day_range` contains each
 event's first and last day per customer, for the filter options and to clamp ranges.
 
 Both tables are a pure function of `pixel_event_integrated_data`. `refresh_derived` is the
@@ -109,9 +109,12 @@ def _running_totals_sql() -> str:
     # Seeds are the last kept rows of each event: those of the day before start_date, or of
     # the event's old last day when that is earlier. Merged in front of the new facts, they
     # carry the earlier totals into the running sums. After the window, the last row of each
-    # day holds that day's totals, and it repeats on every day until the ad's next fact day
+    # day contains that day's totals, and it repeats on every day until the ad's next fact day
     # (or the event's last day), which makes the table dense. Days after a seed day are
     # written, so a gap between the old last day and start_date is filled too.
+    # Both sorts lead with integer keys, which compare far faster than the text ids. The
+    # final order puts each event's days in key order, so the inserts append to the index
+    # and one day's rows share heap pages; the order of ads within a day does not matter.
     return f"""
     INSERT INTO creatives.ad_event_cumulative
         (customer_name, ev, date_column, ad_id, fact_rows, {columns})
@@ -162,7 +165,8 @@ def _running_totals_sql() -> str:
     )
     SELECT :customer, ev, day, ad_id, fact_rows, {totals}
     FROM expanded
-    ORDER BY ev, day, ad_id
+    ORDER BY array_position(CAST(:events AS text[]), CAST(ev AS text)), day,
+             hashtextextended(ad_id, 0)
     """
 
 

@@ -18,7 +18,7 @@ from creatives.logging import get_logger
 
 log = get_logger(__name__)
 
-# Customers generated at once, each on its own connection (the CLI's pool holds up to four).
+# Customers generated concurrently, each on its own connection (the CLI's engine allows four).
 PARALLEL_CUSTOMERS = 2
 
 
