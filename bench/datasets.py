@@ -91,18 +91,21 @@ def _recreate(server_url: str, database: str) -> None:
         conn.execute(f'CREATE DATABASE "{database}"')
 
 
-def _run_demo(url: str, scale: Scale) -> float:
-    environment = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
+def _run_demo(url: str, scale: Scale, log_file: Path) -> float:
+    """Run `creatives demo` into `url`; its log, with each customer's step times, goes to `log_file`."""
+    environment = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "INFO"}
     subprocess.run(
         [CREATIVES, "migrate"], env=environment, check=True, capture_output=True
     )
     started = time.perf_counter()
-    subprocess.run(
-        [CREATIVES, "demo", *scale.demo_args()],
-        env=environment,
-        check=True,
-        capture_output=True,
-    )
+    with log_file.open("w") as log:
+        subprocess.run(
+            [CREATIVES, "demo", *scale.demo_args()],
+            env=environment,
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     return time.perf_counter() - started
 
 
@@ -127,7 +130,7 @@ def prepare(server_url: str, scale: Scale, results: Path, rebuild: bool) -> Data
 
     print(f"Building the {scale.name} dataset in {database} ...", flush=True)
     _recreate(server_url, database)
-    seconds = _run_demo(url, scale)
+    seconds = _run_demo(url, scale, results / f"demo-{scale.name}.log")
     dataset = Dataset(
         scale,
         url,

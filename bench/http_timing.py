@@ -87,20 +87,22 @@ def _login(client: httpx.Client) -> dict[str, str]:
 def time_requests(
     base_url: str, requests: list[Request], warmup: int, repeats: int
 ) -> dict[str, Timing]:
-    """Time each request `repeats` times after `warmup` untimed calls, on one keep-alive client."""
-    timings = {}
+    """Time each request `repeats` times after `warmup` untimed rounds, on one keep-alive client.
+
+    Each round sends every request once, so a burst of load from other processes on the
+    machine spreads over all requests instead of falling on one of them.
+    """
+    samples: dict[str, list[float]] = {request.label: [] for request in requests}
     with httpx.Client(base_url=base_url, timeout=60) as client:
         headers = _login(client)
-        for request in requests:
-            samples = []
-            for index in range(warmup + repeats):
+        for round_index in range(warmup + repeats):
+            for request in requests:
                 started = time.perf_counter()
                 response = client.get(
                     request.path, params=request.params, headers=headers
                 )
                 elapsed = time.perf_counter() - started
                 response.raise_for_status()
-                if index >= warmup:
-                    samples.append(elapsed)
-            timings[request.label] = summarize(samples)
-    return timings
+                if round_index >= warmup:
+                    samples[request.label].append(elapsed)
+    return {label: summarize(values) for label, values in samples.items()}

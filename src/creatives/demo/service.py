@@ -43,10 +43,19 @@ async def _generate_customer_data(
                 time_zone=customer.time_zone,
             ),
         )
+        started = time.perf_counter()
         await generate_customer(conn, customer, index, scale)
+        generated = time.perf_counter()
         await refresh_derived(conn, customer.id)
+        refreshed = time.perf_counter()
         await refresh_customer(conn, customer.id)
-    log.info("demo_customer_done", customer_id=customer.id)
+    log.info(
+        "demo_customer_done",
+        customer_id=customer.id,
+        generate_seconds=round(generated - started, 1),
+        refresh_seconds=round(refreshed - generated, 1),
+        total_seconds=round(time.perf_counter() - started, 1),
+    )
 
 
 async def generate_demo(
