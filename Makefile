@@ -45,9 +45,15 @@ test: lint chromium  ## Run the checks and every test (TEST_DATABASE_URL, or a t
 	$(VENV)/bin/pytest
 
 lint: install  ## Check formatting, lint rules and types.
-	$(VENV)/bin/ruff format --check src tests
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy src
+
+BENCH_SCALES ?= small large
+BENCH_ARGS ?=
+
+bench: install  ## Build the 5 M and 50 M row datasets, time the API and baselines, write docs/benchmarks.md (BENCH_SCALES=small for a quick run).
+	$(VENV)/bin/python -m bench.run --scales $(BENCH_SCALES) $(BENCH_ARGS)
 
 bench-pixel: install  ## Benchmark the pixel collector with wrk (and nginx's empty_gif if installed).
 	@command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }

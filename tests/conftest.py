@@ -35,6 +35,8 @@ APP_TABLES = (
     "customers",
     "ad_creative",
     "creative",
+    "ad_event_cumulative",
+    "event_day_range",
     "pixel_event_integrated_data",
     "dim_combined_creative",
 )

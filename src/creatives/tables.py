@@ -200,3 +200,40 @@ ad_creative = Table(
     Column("ad_id", String, primary_key=True),
     Column("creative_id", String, nullable=False),
 )
+
+# Derived from pixel_event_integrated_data by creatives.creatives.rollups.refresh_derived.
+ad_event_cumulative = Table(
+    "ad_event_cumulative",
+    metadata,
+    Column("customer_name", String(collation="C"), primary_key=True),
+    Column("ev", String(collation="C"), primary_key=True),
+    Column("date_column", Date, primary_key=True),
+    Column("ad_id", String(collation="C"), primary_key=True),
+    Column("fact_rows", BigInteger, nullable=False),
+    *(
+        Column(name, Numeric, nullable=False)
+        for name in (
+            "spend",
+            "clicks",
+            "impressions",
+            "sessions",
+            "number_of_events",
+            "number_of_events_attr_window_1",
+            "number_of_events_attr_window_7",
+            "number_of_events_attr_window_30",
+            "event_value",
+            "event_value_attr_window_1",
+            "event_value_attr_window_7",
+            "event_value_attr_window_30",
+        )
+    ),
+)
+
+event_day_range = Table(
+    "event_day_range",
+    metadata,
+    Column("customer_name", String(collation="C"), primary_key=True),
+    Column("ev", String(collation="C"), primary_key=True),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+)

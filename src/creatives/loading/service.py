@@ -3,6 +3,7 @@
 import csv
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import asyncpg
@@ -10,6 +11,7 @@ from sqlalchemy import Float, Numeric, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from creatives.creatives.grouping import refresh_customer
+from creatives.creatives.rollups import refresh_derived
 from creatives.errors import ValidationFailedError
 from creatives.logging import get_logger
 from creatives.tables import ORIGINAL_TABLES, SCHEMA
@@ -120,8 +122,17 @@ async def _unknown_customers(conn: AsyncConnection) -> list[str]:
     return [str(row[0]) for row in await conn.execute(query)]
 
 
+async def _first_day_per_customer(conn: AsyncConnection) -> dict[str, date | None]:
+    """Return each loaded customer with the earliest day of its new rows (None: no day)."""
+    query = text(
+        "SELECT customer_name, min(date_column) AS first_day FROM load_staging "
+        "GROUP BY customer_name"
+    )
+    return {str(row.customer_name): row.first_day for row in await conn.execute(query)}
+
+
 async def load_csv(engine: AsyncEngine, table: str, path: Path) -> LoadResult:
-    """Append a CSV to one of the original tables and refresh the creative grouping."""
+    """Append a CSV to one of the original tables and refresh the tables derived from it."""
     if table not in ORIGINAL_TABLES:
         raise ValidationFailedError(
             f"Unknown table {table!r}; use one of: {', '.join(ORIGINAL_TABLES)}."
@@ -147,13 +158,13 @@ async def load_csv(engine: AsyncEngine, table: str, path: Path) -> LoadResult:
         await conn.execute(
             text(f"INSERT INTO {SCHEMA}.{table} SELECT * FROM load_staging")
         )
-        customers = [
-            str(row[0])
-            for row in await conn.execute(
-                text("SELECT DISTINCT customer_name FROM load_staging")
-            )
-        ]
+        first_days = await _first_day_per_customer(conn)
+        customers = sorted(first_days)
         for customer in customers:
+            # Fact rows without a day count in no metric, so they need no refresh.
+            first_day = first_days[customer]
+            if table == "pixel_event_integrated_data" and first_day is not None:
+                await refresh_derived(conn, customer, first_day)
             await refresh_customer(conn, customer)
     log.info("load_finished", table=table, rows=rows, customers=customers)
     return LoadResult(table=table, rows=rows, customers=sorted(customers))
