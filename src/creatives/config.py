@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     log_format: str = Field(default="console", pattern="^(console|json)$")
     log_level: str = "INFO"
     frontend_dir: Path = Field(default=Path("frontend/dist"))
+    integration_interval_seconds: float = Field(
+        default=300,
+        ge=0,
+        description="Seconds between attribution runs over new pixel events; 0 turns them off.",
+    )
     demo_email: str = "demo@creatives.local"
     demo_password: str = "demo-password"
     pixel_rate_limit_per_ip: str = Field(

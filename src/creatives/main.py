@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from creatives.attribution import scheduler
 from creatives.attribution.router import router as attribution_router
 from creatives.auth.router import router as auth_router
 from creatives.auth.throttle import LoginThrottle
@@ -66,10 +67,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = create_engine(database_url)
         app.state.collector = await start_collector(database_url, settings)
+        integration = scheduler.start(
+            app.state.engine, settings.integration_interval_seconds
+        )
         log.info("server_started")
         try:
             yield
         finally:
+            await scheduler.stop(integration)
             await stop_collector(app.state.collector)
             await app.state.engine.dispose()
             log.info("server_stopped")

@@ -20,6 +20,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         _env_file=None,  # type: ignore[call-arg]
         database_url=database_url,
         jwt_secret_key=TEST_SECRET,
+        integration_interval_seconds=0,
         frontend_dir=tmp_path / "no-frontend",
     )
 

@@ -65,6 +65,7 @@ async def test_database_down_answers_503(
         _env_file=None,  # type: ignore[call-arg]
         database_url=url,
         jwt_secret_key=TEST_SECRET,
+        integration_interval_seconds=0,
         frontend_dir=tmp_path / "none",
     )
     app = create_app(settings)
@@ -109,6 +110,7 @@ async def test_full_queue_answers_503(
         _env_file=None,  # type: ignore[call-arg]
         database_url=database_url,
         jwt_secret_key=TEST_SECRET,
+        integration_interval_seconds=0,
         frontend_dir=tmp_path / "none",
         pixel_queue_max_events=1,
     )
