@@ -5,9 +5,9 @@ inside one transaction, which replaces the customer's rows for the day range:
 
 - a *paid session* is a session whose first page view carries an ad key; the session
   is credited to that ad;
-- each event takes the client's last paid session that started at or before it; the
+- each event takes the client's last paid session that started at or before it. The
   event is attributed within N days when that session started at most N x 24 hours
-  earlier (last click, inclusive boundary); otherwise it is unattributed;
+  earlier (last click, inclusive boundary), and is unattributed otherwise;
 - days are the customer's local days: the event's day for events, the session's day for
   sessions and users, the spend day for spend.
 """
@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from creatives.imports.dashboard import IMPORT_MARKER
 
 WINDOWS = (1, 7, 30)
-# The pixel sends `page_view`; some storefront exports replayed through it say `page_viewed`.
+# The pixel sends `page_view`, but some storefront exports replayed through it name it `page_viewed`.
 
 LOOKBACK_DAYS = max(WINDOWS)
 

@@ -130,6 +130,6 @@ async def integrate(
     start_day: date | None = None,
     end_day: date | None = None,
 ) -> IntegrationResult:
-    """Rebuild in one transaction, so the dashboard never sees half a rebuild."""
+    """Rebuild in one transaction, so the dashboard never reads half a rebuild."""
     async with engine.begin() as conn:
         return await integrate_in_transaction(conn, customer_id, start_day, end_day)

@@ -16,7 +16,7 @@ UTM_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_c
 
 
 def ad_key_column(parameter: str) -> str:
-    """Return the pixel column that holds the customer's ad key.
+    """Return the pixel column that contains the customer's ad key.
 
     The collector stores the value of the site's ad id parameter in `ad_id`; UTM parameters
     have columns of their own, so a customer whose links carry the ad id in `utm_content`
