@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from creatives.imports.dashboard import IMPORT_MARKER
-
 WINDOWS = (1, 7, 30)
+# Rows this job writes carry this medium, so a rebuild replaces exactly them and leaves rows
+# of imports and of `creatives load` alone.
+ATTRIBUTION_MEDIUM = "pixel_attribution"
 # The pixel sends `page_view`, but some storefront exports replayed through it name it `page_viewed`.
 
 LOOKBACK_DAYS = max(WINDOWS)
@@ -301,7 +302,7 @@ def daily_rows_sql(default_window: int) -> str:
         UNION
         SELECT ad_id, day, ev FROM attributed
     )
-    SELECT :customer, k.day, to_char(k.day, 'YYYY-MM-DD'), k.ad_id, k.ev, 'paid',
+    SELECT :customer, k.day, to_char(k.day, 'YYYY-MM-DD'), k.ad_id, k.ev, :attribution_medium,
            m.channel, m.channel, k.ad_id,
            m.campaign_id, m.campaign_name, m.adset_id, m.adset_name, m.ad_name,
            coalesce(sp.spend, 0), coalesce(sp.impressions, 0), coalesce(sp.clicks, 0),
@@ -362,7 +363,7 @@ DELETE_SQL = (
     """
     DELETE FROM creatives.pixel_event_integrated_data
     WHERE customer_name = :customer AND date_column BETWEEN :start_day AND :end_day
-      AND medium IS DISTINCT FROM :platform_medium
+      AND medium = :attribution_medium
     """,
     """
     DELETE FROM creatives.unattributed_daily
@@ -392,7 +393,7 @@ async def integrate_staged(
         "end_day": days.end_day,
         "starts_at": days.starts_at,
         "ends_before": days.ends_before,
-        "platform_medium": IMPORT_MARKER,
+        "attribution_medium": ATTRIBUTION_MEDIUM,
     }
     for statement in WORK_DDL:
         await conn.execute(text(statement))
