@@ -9,6 +9,7 @@ from `pixel_event_integrated_data`.
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from creatives.creatives import repository
 from creatives.creatives.metrics import ATTRIBUTION_COLUMNS, Attribution, Sums
 from creatives.creatives.rollups import refresh_derived
+from creatives.loading.service import load_csv
 from creatives.tables import pixel_event_integrated_data
 from tests import factories
 
@@ -303,3 +305,42 @@ async def test_refresh_of_customer_without_facts(db: AsyncEngine) -> None:
 
     assert result.events == 0
     assert result.rows_written == 0
+
+
+async def test_load_csv_refreshes_derived(db: AsyncEngine, tmp_path: Path) -> None:
+    async with db.begin() as conn:
+        await factories.customer(conn, "23")
+    first = tmp_path / "first.csv"
+    first.write_text(
+        "customer_name,ad_id,ev,date_column,spend\n"
+        "23,A,order_completed,2024-05-01,10\n"
+        "23,A,order_completed,2024-05-05,20\n",
+        encoding="utf-8",
+    )
+    middle = tmp_path / "middle.csv"
+    middle.write_text(
+        "customer_name,ad_id,ev,date_column,spend\n"
+        "23,A,order_completed,2024-05-03,300\n"
+        "23,B,signup,2024-05-04,4000\n",
+        encoding="utf-8",
+    )
+
+    await load_csv(db, "pixel_event_integrated_data", first)
+    await load_csv(db, "pixel_event_integrated_data", middle)
+
+    async with db.connect() as conn:
+        ranges = await repository.event_ranges(conn, "23")
+        rows = await repository.creative_sums(
+            conn,
+            "23",
+            "order_completed",
+            date(2024, 5, 2),
+            date(2024, 5, 5),
+            Attribution.DAY_7,
+        )
+    assert ranges == [
+        ("order_completed", date(2024, 5, 1), date(2024, 5, 5)),
+        ("signup", date(2024, 5, 4), date(2024, 5, 4)),
+    ]
+    assert [row.ad_ids for row in rows] == [["A"]]
+    assert rows[0].sums.spend == Decimal(320)
