@@ -1,0 +1,152 @@
+import {
+  DataGrid,
+  gridSortedRowIdsSelector,
+  gridVisibleColumnDefinitionsSelector,
+  useGridApiRef,
+  type GridPaginationModel,
+  type GridRowSelectionModel,
+  type GridSortModel,
+} from "@mui/x-data-grid";
+import { useEffect, useMemo, useState } from "react";
+
+import type { CreativeRow, MetricColumn } from "../../api/types";
+import { buildColumns } from "./creativeColumns";
+import { CreativeTableToolbar } from "./CreativeTableToolbar";
+import {
+  buildCreativesCsv,
+  csvFileName,
+  downloadCsv,
+  type CsvContext,
+} from "./csv";
+import { parseSort, serializeSort } from "./filters";
+import { NoCreativesOverlay } from "./NoCreativesOverlay";
+
+export interface CreativeTableProps {
+  rows: CreativeRow[];
+  apiColumns: MetricColumn[];
+  currency: string;
+  loading: boolean;
+  sort: string;
+  onSortChange: (sort: string) => void;
+  search: string;
+  onSearchChange: (search: string) => void;
+  selectedIds: string[];
+  onSelectionChange: (ids: string[]) => void;
+  csvContext: CsvContext;
+  emptyTitle: string;
+  emptyDetail: string;
+}
+
+const PAGE_SIZES = [25, 50, 100];
+
+function toSelectionModel(ids: string[]): GridRowSelectionModel {
+  return { type: "include", ids: new Set(ids) };
+}
+
+// "Select all" arrives as an exclude list: every row except the ids given.
+function selectedRowIds(
+  model: GridRowSelectionModel,
+  rows: CreativeRow[],
+): string[] {
+  if (model.type === "include") return [...model.ids].map(String);
+  return rows.filter((row) => !model.ids.has(row.id)).map((row) => row.id);
+}
+
+/**
+ * The creatives grid. All rows are in the browser, so sorting and paging are
+ * local and numeric; the sort is mirrored into the URL by the parent.
+ */
+export function CreativeTable(props: CreativeTableProps) {
+  const { rows, apiColumns, currency, sort, onSortChange } = props;
+  const apiRef = useGridApiRef();
+  const columns = useMemo(
+    () => buildColumns(apiColumns, currency),
+    [apiColumns, currency],
+  );
+  const [pagination, setPagination] = useState<GridPaginationModel>({
+    page: 0,
+    pageSize: PAGE_SIZES[0]!,
+  });
+
+  // A new result set starts on its first page.
+  useEffect(() => setPagination((model) => ({ ...model, page: 0 })), [rows]);
+
+  const sortModel = useMemo<GridSortModel>(() => {
+    const spec = parseSort(sort);
+    if (spec === null || !columns.some((column) => column.field === spec.field))
+      return [];
+    return [{ field: spec.field, sort: spec.direction }];
+  }, [sort, columns]);
+
+  function handleSortModelChange(model: GridSortModel) {
+    const first = model[0];
+    const spec =
+      first?.sort != null
+        ? { field: first.field, direction: first.sort }
+        : null;
+    onSortChange(serializeSort(spec));
+  }
+
+  function exportCsv() {
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const orderedRows = gridSortedRowIdsSelector(apiRef)
+      .map((id) => byId.get(String(id)))
+      .filter((row): row is CreativeRow => row !== undefined);
+    const visibleColumns = gridVisibleColumnDefinitionsSelector(apiRef)
+      .filter((column) => column.field !== "__check__")
+      .map((column) => ({
+        field: column.field,
+        headerName: column.headerName ?? column.field,
+      }));
+    const text = buildCreativesCsv(
+      props.csvContext,
+      visibleColumns,
+      orderedRows,
+    );
+    downloadCsv(text, csvFileName(props.csvContext));
+  }
+
+  return (
+    <DataGrid
+      apiRef={apiRef}
+      aria-label="Creatives"
+      rows={rows}
+      columns={columns}
+      loading={props.loading}
+      sortingOrder={["desc", "asc"]}
+      sortModel={sortModel}
+      onSortModelChange={handleSortModelChange}
+      paginationModel={pagination}
+      onPaginationModelChange={setPagination}
+      pageSizeOptions={PAGE_SIZES}
+      checkboxSelection
+      disableRowSelectionOnClick
+      keepNonExistentRowsSelected={false}
+      rowSelectionModel={toSelectionModel(props.selectedIds)}
+      onRowSelectionModelChange={(model) =>
+        props.onSelectionChange(selectedRowIds(model, rows))
+      }
+      disableColumnFilter
+      showToolbar
+      slots={{
+        toolbar: CreativeTableToolbar,
+        noRowsOverlay: NoCreativesOverlay,
+      }}
+      slotProps={{
+        toolbar: {
+          search: props.search,
+          onSearchChange: props.onSearchChange,
+          onExportCsv: exportCsv,
+          selectedCount: props.selectedIds.length,
+          onClearSelection: () => props.onSelectionChange([]),
+        },
+        noRowsOverlay: {
+          emptyTitle: props.emptyTitle,
+          emptyDetail: props.emptyDetail,
+        },
+        loadingOverlay: { variant: "skeleton", noRowsVariant: "skeleton" },
+      }}
+      sx={{ border: 0 }}
+    />
+  );
+}

@@ -1,0 +1,70 @@
+import RestartAltIcon from "@mui/icons-material/RestartAlt";
+import { Button, Paper } from "@mui/material";
+import { lazy, Suspense } from "react";
+
+import type { FilterOptions } from "../../api/types";
+import { AttributionToggle } from "./AttributionToggle";
+import { DateRangeSkeleton } from "./DateRangeSkeleton";
+import { EventSelect } from "./EventSelect";
+import type { DashboardFilters } from "./filters";
+
+const DateRangeFields = lazy(() =>
+  import("./DateRangeFields").then((module) => ({
+    default: module.DateRangeFields,
+  })),
+);
+
+export interface FilterBarProps {
+  options: FilterOptions;
+  filters: DashboardFilters;
+  onChange: (patch: Partial<DashboardFilters>) => void;
+  onRestore: () => void;
+}
+
+export function FilterBar({
+  options,
+  filters,
+  onChange,
+  onRestore,
+}: FilterBarProps) {
+  return (
+    <Paper
+      component="section"
+      aria-label="Filters"
+      sx={{
+        p: 2,
+        display: "flex",
+        flexWrap: "wrap",
+        gap: 2,
+        alignItems: "center",
+      }}
+    >
+      <EventSelect
+        events={options.events}
+        value={filters.event}
+        onChange={(event) => onChange({ event })}
+      />
+      <Suspense fallback={<DateRangeSkeleton />}>
+        <DateRangeFields
+          start={filters.start}
+          end={filters.end}
+          bounds={options.date_range}
+          onChange={onChange}
+        />
+      </Suspense>
+      <AttributionToggle
+        windows={options.attribution_windows}
+        value={filters.attribution}
+        onChange={(attribution) => onChange({ attribution })}
+      />
+      <Button
+        variant="outlined"
+        startIcon={<RestartAltIcon />}
+        onClick={onRestore}
+        sx={{ ml: "auto" }}
+      >
+        Restore filters
+      </Button>
+    </Paper>
+  );
+}
