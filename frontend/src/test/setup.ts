@@ -1,1 +1,6 @@
 import "@testing-library/jest-dom/vitest";
+import { cleanup } from "@testing-library/react";
+import { afterEach } from "vitest";
+
+// Testing Library unmounts automatically only when test globals are enabled.
+afterEach(cleanup);
