@@ -81,18 +81,27 @@ export function AuthProvider({ children }: AuthProviderProps) {
         ? "error"
         : "loading";
 
+  const refetchAccount = account.refetch;
   const value = useMemo<AuthState>(
     () => ({
       token: session.token,
       user,
       accountStatus,
       accountError,
-      retryAccount: () => void account.refetch(),
+      retryAccount: () => void refetchAccount(),
       endReason: session.endReason,
       signIn,
       signOut,
     }),
-    [session, user, accountStatus, accountError, account, signIn, signOut],
+    [
+      session,
+      user,
+      accountStatus,
+      accountError,
+      refetchAccount,
+      signIn,
+      signOut,
+    ],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

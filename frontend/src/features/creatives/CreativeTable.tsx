@@ -71,6 +71,11 @@ export function CreativeTable(props: CreativeTableProps) {
   // A new result set starts on its first page.
   useEffect(() => setPagination((model) => ({ ...model, page: 0 })), [rows]);
 
+  const selectionModel = useMemo(
+    () => toSelectionModel(props.selectedIds),
+    [props.selectedIds],
+  );
+
   const sortModel = useMemo<GridSortModel>(() => {
     const spec = parseSort(sort);
     if (spec === null || !columns.some((column) => column.field === spec.field))
@@ -122,7 +127,7 @@ export function CreativeTable(props: CreativeTableProps) {
       checkboxSelection
       disableRowSelectionOnClick
       keepNonExistentRowsSelected={false}
-      rowSelectionModel={toSelectionModel(props.selectedIds)}
+      rowSelectionModel={selectionModel}
       onRowSelectionModelChange={(model) =>
         props.onSelectionChange(selectedRowIds(model, rows))
       }

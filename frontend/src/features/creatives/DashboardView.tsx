@@ -50,6 +50,7 @@ export function DashboardView({ customers }: DashboardViewProps) {
   // A selection only makes sense for the rows it was made on.
   useEffect(() => setSelectedIds([]), [metrics.data]);
 
+  const empty = filters !== null ? emptyMessage(filters) : null;
   const chartIds =
     selectedIds.length === rows.length ||
     selectedIds.length > MAX_CHART_CREATIVES
@@ -164,8 +165,8 @@ export function DashboardView({ customers }: DashboardViewProps) {
                       attribution: `${attributionLabel(filters.attribution)} (${filters.attribution})`,
                       currency,
                     }}
-                    emptyTitle={emptyMessage(filters).title}
-                    emptyDetail={emptyMessage(filters).detail}
+                    emptyTitle={empty?.title ?? ""}
+                    emptyDetail={empty?.detail ?? ""}
                   />
                 ) : (
                   <Skeleton
