@@ -1,0 +1,83 @@
+"""Settings read from the environment or `.env` (pydantic-settings)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Secrets that appear in tutorials and templates; a server using one is as open as one with none.
+WELL_KNOWN_SECRETS = frozenset(
+    {
+        "changeme",
+        "change-me",
+        "changethis",
+        "secret",
+        "jwt-secret",
+        "jwt_secret",
+        "your-secret-key",
+        "supersecret",
+        "password",
+        "test",
+    }
+)
+MIN_SECRET_LENGTH = 32
+
+
+class InsecureSecretError(ValueError):
+    """The JWT secret is empty, short or well known."""
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Every field can be set as an environment variable."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL URL; when unset, an embedded server runs under data_dir.",
+    )
+    data_dir: Path = Field(
+        default=Path(".data"), description="Folder of the embedded PostgreSQL."
+    )
+    jwt_secret_key: str = Field(
+        default="", description="HMAC key that signs access tokens."
+    )
+    access_token_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    jwt_leeway_seconds: int = Field(default=10, ge=0, le=300)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_format: str = Field(default="console", pattern="^(console|json)$")
+    log_level: str = "INFO"
+    frontend_dir: Path = Field(default=Path("frontend/dist"))
+    demo_email: str = "demo@creatives.local"
+    demo_password: str = "demo-password"
+
+    @field_validator("database_url")
+    @classmethod
+    def empty_url_is_unset(cls, value: str | None) -> str | None:
+        return value or None
+
+    def check_jwt_secret(self) -> None:
+        """Raise when the token secret would let anyone forge a login."""
+        secret = self.jwt_secret_key.strip()
+        hint = (
+            "Set JWT_SECRET_KEY in the environment or in .env to a random value, for example "
+            "the output of: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+        if not secret:
+            raise InsecureSecretError(f"JWT_SECRET_KEY is empty. {hint}")
+        if secret.lower() in WELL_KNOWN_SECRETS:
+            raise InsecureSecretError(f"JWT_SECRET_KEY is a well-known value. {hint}")
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise InsecureSecretError(
+                f"JWT_SECRET_KEY has {len(secret)} characters; at least "
+                f"{MIN_SECRET_LENGTH} are needed. {hint}"
+            )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

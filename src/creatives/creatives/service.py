@@ -1,0 +1,308 @@
+"""Creative metrics: validation of the filters, ratios, search, sorting and pages."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from creatives.creatives import repository
+from creatives.creatives.metrics import (
+    ATTRIBUTION_LABELS,
+    Attribution,
+    Sums,
+    compute_ratios,
+)
+from creatives.creatives.schemas import (
+    CreativeRow,
+    DailyPoint,
+    DailyResponse,
+    DateRange,
+    FilterOptions,
+    MetricColumn,
+    MetricsResponse,
+    MetricValues,
+)
+from creatives.customers.schemas import CustomerPublic
+from creatives.errors import FieldError, NotFoundError, ValidationFailedError
+
+MAX_RANGE_DAYS = 3 * 366
+MAX_PAGE_SIZE = 1000
+DEFAULT_EVENT = "order_completed"
+DEFAULT_RANGE_DAYS = 30
+SORTABLE_FIELDS = (
+    "ad_copy",
+    "spend",
+    "clicks",
+    "impressions",
+    "sessions",
+    "conversions",
+    "revenue",
+    "roas",
+    "ctr",
+    "cpc",
+    "cpm",
+    "cpa",
+    "conversion_rate",
+)
+
+
+@dataclass(frozen=True)
+class MetricsQuery:
+    event: str
+    start_date: date
+    end_date: date
+    attribution: Attribution
+    sort: str = "-spend"
+    search: str | None = None
+    page: int = 1
+    page_size: int = 100
+
+
+def _invalid(field: str, message: str) -> ValidationFailedError:
+    return ValidationFailedError(
+        message, fields=[FieldError(field=field, message=message)]
+    )
+
+
+def validate_range(start_date: date, end_date: date) -> None:
+    """Dates are whole days, inclusive at both ends, at most three years apart."""
+    if start_date > end_date:
+        raise _invalid(
+            "start_date",
+            f"start_date {start_date} is after end_date {end_date}; swap them.",
+        )
+    days = (end_date - start_date).days + 1
+    if days > MAX_RANGE_DAYS:
+        raise _invalid(
+            "end_date",
+            f"The range {start_date} to {end_date} covers {days} days; "
+            f"the maximum is {MAX_RANGE_DAYS} (three years). Choose a shorter range.",
+        )
+
+
+def parse_sort(sort: str) -> tuple[str, bool]:
+    """Split `-spend` into ("spend", descending)."""
+    descending = sort.startswith("-")
+    field = sort.lstrip("-+")
+    if field not in SORTABLE_FIELDS:
+        raise _invalid(
+            "sort",
+            f"Unknown sort field {field!r}. Use one of {', '.join(SORTABLE_FIELDS)}, "
+            "with a leading '-' for descending order.",
+        )
+    return field, descending
+
+
+def validate_page(page: int, page_size: int) -> None:
+    if page < 1:
+        raise _invalid("page", f"page {page} is invalid; pages start at 1.")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise _invalid(
+            "page_size", f"page_size {page_size} is invalid; use 1 to {MAX_PAGE_SIZE}."
+        )
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def metric_values(sums: Sums) -> dict[str, float | None]:
+    ratios = compute_ratios(sums)
+    return {
+        "spend": float(sums.spend),
+        "clicks": float(sums.clicks),
+        "impressions": float(sums.impressions),
+        "sessions": float(sums.sessions),
+        "conversions": float(sums.conversions),
+        "revenue": float(sums.revenue),
+        "roas": _number(ratios.roas),
+        "ctr": _number(ratios.ctr),
+        "cpc": _number(ratios.cpc),
+        "cpm": _number(ratios.cpm),
+        "cpa": _number(ratios.cpa),
+        "conversion_rate": _number(ratios.conversion_rate),
+    }
+
+
+def metric_columns(currency: str, attribution: Attribution) -> list[MetricColumn]:
+    label = ATTRIBUTION_LABELS[attribution]
+    money = {"type": "number", "unit": "currency", "currency": currency}
+    return [
+        MetricColumn(field="ad_copy", headerName="Ad copy", type="string", unit="text"),
+        MetricColumn(field="spend", headerName="Spend", **money),
+        MetricColumn(field="clicks", headerName="Clicks", type="number", unit="count"),
+        MetricColumn(
+            field="impressions", headerName="Impressions", type="number", unit="count"
+        ),
+        MetricColumn(
+            field="sessions", headerName="Sessions", type="number", unit="count"
+        ),
+        MetricColumn(
+            field="conversions",
+            headerName="Conversions",
+            type="number",
+            unit="count",
+            description=label,
+        ),
+        MetricColumn(field="revenue", headerName="Revenue", description=label, **money),
+        MetricColumn(
+            field="roas",
+            headerName="ROAS",
+            type="number",
+            unit="ratio",
+            description="Revenue / spend (3.25 means 3.25x). " + label,
+        ),
+        MetricColumn(field="ctr", headerName="CTR", type="number", unit="percent"),
+        MetricColumn(field="cpc", headerName="CPC", **money),
+        MetricColumn(field="cpm", headerName="CPM", **money),
+        MetricColumn(field="cpa", headerName="CPA", **money),
+        MetricColumn(
+            field="conversion_rate",
+            headerName="Conversion rate",
+            type="number",
+            unit="percent",
+        ),
+    ]
+
+
+def _matches(row: CreativeRow, needle: str) -> bool:
+    haystack = " ".join([row.ad_copy or "", *row.ad_ids]).casefold()
+    return needle in haystack
+
+
+def _sort_rows(
+    rows: list[CreativeRow], field: str, descending: bool
+) -> list[CreativeRow]:
+    def key(row: CreativeRow) -> tuple[bool, float | str, str]:
+        value = getattr(row, field)
+        # Undefined values (no copy, a ratio over zero) go last in either direction.
+        missing = value is None
+        if field == "ad_copy":
+            sortable: float | str = (value or "").casefold()
+        else:
+            sortable = value if value is not None else 0.0
+        return (missing != descending, sortable, row.id)
+
+    ordered = sorted(rows, key=key, reverse=descending)
+    return ordered
+
+
+async def get_metrics(
+    conn: AsyncConnection, customer: CustomerPublic, query: MetricsQuery
+) -> MetricsResponse:
+    validate_range(query.start_date, query.end_date)
+    sort_field, descending = parse_sort(query.sort)
+    validate_page(query.page, query.page_size)
+
+    grouped = await repository.creative_sums(
+        conn,
+        customer.id,
+        query.event,
+        query.start_date,
+        query.end_date,
+        query.attribution,
+    )
+    rows = [
+        CreativeRow(
+            id=item.creative_id,
+            ad_copy=item.ad_copy,
+            ad_copies=item.ad_copies,
+            ad_ids=item.ad_ids,
+            **metric_values(item.sums),
+        )
+        for item in grouped
+    ]
+    sums_by_id = {item.creative_id: item.sums for item in grouped}
+
+    if query.search and query.search.strip():
+        needle = query.search.strip().casefold()
+        rows = [row for row in rows if _matches(row, needle)]
+
+    totals = Sums()
+    for row in rows:
+        totals.add(sums_by_id[row.id])
+
+    rows = _sort_rows(rows, sort_field, descending)
+    first = (query.page - 1) * query.page_size
+    return MetricsResponse(
+        columns=metric_columns(customer.currency, query.attribution),
+        rows=rows[first : first + query.page_size],
+        totals=MetricValues(**metric_values(totals)),
+        currency=customer.currency,
+        row_count=len(rows),
+        page=query.page,
+        page_size=query.page_size,
+        event=query.event,
+        start_date=query.start_date,
+        end_date=query.end_date,
+        attribution=query.attribution,
+        attribution_label=ATTRIBUTION_LABELS[query.attribution],
+    )
+
+
+async def get_daily(
+    conn: AsyncConnection,
+    customer: CustomerPublic,
+    query: MetricsQuery,
+    creative_ids: list[str],
+) -> DailyResponse:
+    validate_range(query.start_date, query.end_date)
+    days = await repository.daily_sums(
+        conn,
+        customer.id,
+        query.event,
+        query.start_date,
+        query.end_date,
+        query.attribution,
+        creative_ids,
+    )
+    return DailyResponse(
+        currency=customer.currency,
+        event=query.event,
+        attribution=query.attribution,
+        creative_ids=creative_ids,
+        days=[DailyPoint(date=day, **metric_values(sums)) for day, sums in days],
+    )
+
+
+async def require_creative(
+    conn: AsyncConnection, customer: CustomerPublic, creative_id: str
+) -> None:
+    if not await repository.creative_exists(conn, customer.id, creative_id):
+        raise NotFoundError(
+            f"Creative {creative_id!r} not found for customer {customer.id!r}."
+        )
+
+
+def default_range(first_day: date, last_day: date) -> DateRange:
+    start = max(first_day, last_day - timedelta(days=DEFAULT_RANGE_DAYS - 1))
+    return DateRange(start_date=start, end_date=last_day)
+
+
+async def get_filter_options(
+    conn: AsyncConnection, customer: CustomerPublic
+) -> FilterOptions:
+    ranges = await repository.event_ranges(conn, customer.id)
+    events = [name for name, _, _ in ranges]
+    date_range = None
+    default_date_range = None
+    if ranges:
+        # Over all events: the original system reported the first event's range only.
+        first_day = min(first for _, first, _ in ranges)
+        last_day = max(last for _, _, last in ranges)
+        date_range = DateRange(start_date=first_day, end_date=last_day)
+        default_date_range = default_range(first_day, last_day)
+    default_event = (
+        DEFAULT_EVENT if DEFAULT_EVENT in events else (events[0] if events else None)
+    )
+    return FilterOptions(
+        events=events,
+        date_range=date_range,
+        default_event=default_event,
+        default_date_range=default_date_range,
+        currency=customer.currency,
+        time_zone=customer.time_zone,
+        attribution_windows=list(Attribution),
+        default_attribution=Attribution.DAY_7,
+    )

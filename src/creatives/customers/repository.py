@@ -1,0 +1,47 @@
+"""Queries on customers."""
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from creatives.customers.schemas import CustomerCreate, CustomerPublic
+from creatives.tables import customers, user_customers
+
+
+async def list_all(conn: AsyncConnection) -> list[CustomerPublic]:
+    rows = await conn.execute(select(customers).order_by(customers.c.id))
+    return [CustomerPublic.model_validate(row._mapping) for row in rows]
+
+
+async def list_for_user(conn: AsyncConnection, user_id: int) -> list[CustomerPublic]:
+    query = (
+        select(customers)
+        .join(user_customers, user_customers.c.customer_id == customers.c.id)
+        .where(user_customers.c.user_id == user_id)
+        .order_by(customers.c.name, customers.c.id)
+    )
+    return [
+        CustomerPublic.model_validate(row._mapping) for row in await conn.execute(query)
+    ]
+
+
+async def get_for_user(
+    conn: AsyncConnection, user_id: int, customer_id: str
+) -> CustomerPublic | None:
+    query = (
+        select(customers)
+        .join(user_customers, user_customers.c.customer_id == customers.c.id)
+        .where(user_customers.c.user_id == user_id, customers.c.id == customer_id)
+    )
+    row = (await conn.execute(query)).first()
+    return None if row is None else CustomerPublic.model_validate(row._mapping)
+
+
+async def get(conn: AsyncConnection, customer_id: str) -> CustomerPublic | None:
+    row = (
+        await conn.execute(select(customers).where(customers.c.id == customer_id))
+    ).first()
+    return None if row is None else CustomerPublic.model_validate(row._mapping)
+
+
+async def insert_customer(conn: AsyncConnection, customer: CustomerCreate) -> None:
+    await conn.execute(insert(customers).values(**customer.model_dump()))

@@ -1,0 +1,175 @@
+"""One error shape for the whole API: {"error": {"code", "message", "fields"?}}."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import asyncpg
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from creatives.logging import get_logger
+
+log = get_logger(__name__)
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    fields: list[FieldError] | None = None
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error answer of the API."""
+
+    error: ErrorBody
+
+
+class AppError(Exception):
+    """An error that carries its HTTP status and a stable code."""
+
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, fields: list[FieldError] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+
+
+class NotAuthenticatedError(AppError):
+    status_code = 401
+    code = "not_authenticated"
+
+
+class TokenExpiredError(NotAuthenticatedError):
+    code = "token_expired"
+
+
+class InvalidCredentialsError(AppError):
+    status_code = 401
+    code = "invalid_credentials"
+
+
+class AccountDisabledError(AppError):
+    status_code = 403
+    code = "account_disabled"
+
+
+class ForbiddenError(AppError):
+    status_code = 403
+    code = "forbidden"
+
+
+class NotFoundError(AppError):
+    status_code = 404
+    code = "not_found"
+
+
+class ValidationFailedError(AppError):
+    status_code = 422
+    code = "validation_error"
+
+
+class ConflictError(AppError):
+    status_code = 409
+    code = "conflict"
+
+
+class DatabaseUnavailableError(AppError):
+    status_code = 503
+    code = "database_unavailable"
+
+
+def error_response(
+    status_code: int,
+    code: str,
+    message: str,
+    fields: list[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    body = ErrorResponse(error=ErrorBody(code=code, message=message, fields=fields))
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=status_code, headers=headers
+    )
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path")]
+    return ".".join(parts) or "request"
+
+
+def _validation_fields(exc: RequestValidationError) -> list[FieldError]:
+    fields = []
+    for error in exc.errors():
+        message = str(error.get("msg", "Invalid value"))
+        if "input" in error and error.get("type") != "missing":
+            message = f"{message} (got {error['input']!r})"
+        fields.append(
+            FieldError(field=_field_name(tuple(error.get("loc", ()))), message=message)
+        )
+    return fields
+
+
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+    return error_response(exc.status_code, exc.code, exc.message, exc.fields, headers)
+
+
+async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    fields = _validation_fields(exc)
+    summary = "; ".join(f"{item.field}: {item.message}" for item in fields)
+    return error_response(
+        422, "validation_error", f"Invalid request. {summary}", fields
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    codes = {401: "not_authenticated", 404: "not_found", 405: "method_not_allowed"}
+    code = codes.get(exc.status_code, "http_error")
+    return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("database_unavailable", error=type(exc).__name__, path=request.url.path)
+    return error_response(
+        503,
+        "database_unavailable",
+        "The database is not reachable. Try again in a moment.",
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled_error", path=request.url.path, error=type(exc).__name__)
+    return error_response(
+        500,
+        "internal_error",
+        "Internal server error. The request id identifies it in the logs.",
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    for unavailable in (
+        OperationalError,
+        InterfaceError,
+        OSError,
+        asyncpg.PostgresConnectionError,
+    ):
+        app.add_exception_handler(unavailable, _database_error)
+    app.add_exception_handler(DBAPIError, _unexpected_error)
+    app.add_exception_handler(Exception, _unexpected_error)

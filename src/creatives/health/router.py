@@ -1,0 +1,27 @@
+"""Liveness and database check."""
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from creatives.database import DbConnection
+from creatives.errors import ErrorResponse
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+
+
+@router.get(
+    "/api/health",
+    response_model=Health,
+    responses={503: {"model": ErrorResponse}},
+    operation_id="health",
+)
+async def health(conn: DbConnection) -> Health:
+    """Answer 200 when the database answers a query, 503 when it does not."""
+    await conn.execute(text("SELECT 1"))
+    return Health(status="ok", database="ok")

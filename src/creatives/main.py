@@ -1,0 +1,81 @@
+"""The FastAPI application."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from creatives.auth.router import router as auth_router
+from creatives.config import Settings, get_settings
+from creatives.creatives.router import router as creatives_router
+from creatives.customers.router import router as customers_router
+from creatives.database import create_engine
+from creatives.errors import NotFoundError, install_error_handlers
+from creatives.health.router import router as health_router
+from creatives.logging import get_logger
+from creatives.middleware import RequestIdMiddleware
+
+log = get_logger(__name__)
+
+
+def _mount_frontend(app: FastAPI, dist: Path) -> None:
+    """Serve the built dashboard; unknown non-API paths get index.html for client routing."""
+    index = dist / "index.html"
+    if not index.is_file():
+        log.warning(
+            "frontend_missing", path=str(dist), hint="run `make frontend` to build it"
+        )
+        return
+    if (dist / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+    # The build is immutable while serving, so its file list is read once.
+    files = {
+        path.relative_to(dist).as_posix(): path
+        for path in dist.rglob("*")
+        if path.is_file()
+    }
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def spa(path: str) -> FileResponse:
+        if path.startswith("api/"):
+            raise NotFoundError(f"No API endpoint at /{path}.")
+        if path in files:
+            return FileResponse(files[path])
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check_jwt_secret()
+    if settings.database_url is None:
+        raise RuntimeError(
+            "DATABASE_URL is not set; `creatives serve` starts a database for you."
+        )
+    database_url = settings.database_url
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = create_engine(database_url)
+        log.info("server_started")
+        try:
+            yield
+        finally:
+            await app.state.engine.dispose()
+            log.info("server_stopped")
+
+    app = FastAPI(
+        title="Creatives",
+        summary="Which ad creatives make money: spend, sessions, conversions and ROAS per copy.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+    for router in (health_router, auth_router, customers_router, creatives_router):
+        app.include_router(router)
+    _mount_frontend(app, settings.frontend_dir)
+    return app

@@ -1,0 +1,47 @@
+"""An HTTP client for the app, bound to the test database."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from creatives.config import Settings
+from creatives.main import create_app
+from tests.conftest import TEST_SECRET
+from tests.factories import PASSWORD
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=database_url,
+        jwt_secret_key=TEST_SECRET,
+        frontend_dir=tmp_path / "no-frontend",
+    )
+
+
+@pytest.fixture
+async def client(
+    db: AsyncEngine, settings: Settings
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver"
+        ) as client:
+            yield client
+
+
+async def login(
+    client: httpx.AsyncClient, email: str, password: str = PASSWORD
+) -> dict[str, str]:
+    """Log in and return the Authorization header."""
+    response = await client.post(
+        "/api/account/login", json={"email": email, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['accessToken']}"}

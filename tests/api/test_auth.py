@@ -1,0 +1,184 @@
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import jwt
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from creatives.auth import repository
+from creatives.auth.security import create_access_token
+from tests import factories
+from tests.api.conftest import login
+from tests.conftest import TEST_SECRET
+
+
+async def _analyst(db: AsyncEngine) -> int:
+    async with db.begin() as conn:
+        await factories.customer(conn, "23")
+        return await factories.user(conn, "Ana@Example.com", ["23"])
+
+
+async def test_login_returns_token_and_user(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _analyst(db)
+
+    response = await client.post(
+        "/api/account/login",
+        json={"email": "ana@example.COM", "password": factories.PASSWORD},
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["tokenType"] == "bearer"
+    assert body["user"]["email"] == "Ana@Example.com"
+    assert [c["id"] for c in body["user"]["customers"]] == ["23"]
+    assert body["user"]["customers"][0]["currency"] == "EUR"
+
+
+async def test_login_wrong_password_401(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _analyst(db)
+
+    response = await client.post(
+        "/api/account/login", json={"email": "ana@example.com", "password": "nope"}
+    )
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "invalid_credentials"
+
+
+async def test_login_unknown_email_looks_like_wrong_password(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    response = await client.post(
+        "/api/account/login", json={"email": "ghost@example.com", "password": "nope"}
+    )
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "invalid_credentials"
+
+
+async def test_login_disabled_account_403(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    user_id = await _analyst(db)
+    async with db.begin() as conn:
+        await repository.set_active(conn, user_id, False)
+
+    response = await client.post(
+        "/api/account/login",
+        json={"email": "ana@example.com", "password": factories.PASSWORD},
+    )
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "account_disabled"
+
+
+async def test_oauth2_token_flow(client: httpx.AsyncClient, db: AsyncEngine) -> None:
+    await _analyst(db)
+
+    response = await client.post(
+        "/api/auth/token",
+        data={"username": "ana@example.com", "password": factories.PASSWORD},
+    )
+
+    assert response.status_code == 200
+    token = response.json()["access_token"]
+    account = await client.get(
+        "/api/account/my-account", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert account.status_code == 200
+    assert account.json()["user"]["email"] == "Ana@Example.com"
+
+
+async def test_my_account_without_token_401(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    response = await client.get("/api/account/my-account")
+
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+async def test_expired_token_401(client: httpx.AsyncClient, db: AsyncEngine) -> None:
+    user_id = await _analyst(db)
+    issued = datetime.now(UTC) - timedelta(hours=3)
+    token = create_access_token(
+        str(user_id), TEST_SECRET, timedelta(hours=1), now=issued
+    )
+
+    response = await client.get(
+        "/api/customers", headers={"Authorization": f"Bearer {token}"}
+    )
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_expired"
+
+
+async def test_alg_none_token_401(client: httpx.AsyncClient, db: AsyncEngine) -> None:
+    user_id = await _analyst(db)
+    now = int(time.time())
+    token = jwt.encode(
+        {"sub": str(user_id), "iat": now, "exp": now + 600}, None, algorithm="none"
+    )
+
+    response = await client.get(
+        "/api/customers", headers={"Authorization": f"Bearer {token}"}
+    )
+
+    assert response.status_code == 401
+
+
+async def test_token_of_other_secret_401(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    user_id = await _analyst(db)
+    token = create_access_token(str(user_id), "another-" + "z" * 40, timedelta(hours=1))
+
+    response = await client.get(
+        "/api/customers", headers={"Authorization": f"Bearer {token}"}
+    )
+
+    assert response.status_code == 401
+
+
+async def test_token_of_disabled_user_401(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    user_id = await _analyst(db)
+    headers = await login(client, "ana@example.com")
+    async with db.begin() as conn:
+        await repository.set_active(conn, user_id, False)
+
+    response = await client.get("/api/customers", headers=headers)
+
+    assert response.status_code == 401
+
+
+async def test_customers_lists_only_memberships(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    async with db.begin() as conn:
+        await factories.customer(conn, "23")
+        await factories.customer(conn, "41", currency="USD")
+        await factories.user(conn, "ana@example.com", ["41"])
+
+    response = await client.get(
+        "/api/customers", headers=await login(client, "ana@example.com")
+    )
+
+    assert response.status_code == 200
+    assert [c["id"] for c in response.json()] == ["41"]
+
+
+async def test_health_checks_database(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    response = await client.get("/api/health")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert len(response.headers["x-request-id"]) == 32

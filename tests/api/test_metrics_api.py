@@ -1,0 +1,246 @@
+from datetime import date
+from decimal import Decimal
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests import factories
+from tests.api.conftest import login
+
+METRICS = "/api/customer/23/creatives/order_completed/metrics"
+RANGE = {"start_date": "2024-05-01", "end_date": "2024-05-31"}
+
+
+async def _shop(db: AsyncEngine) -> None:
+    async with db.begin() as conn:
+        await factories.customer(conn, "23", currency="EUR")
+        await factories.customer(conn, "41", currency="USD")
+        await factories.user(conn, "ana@example.com", ["23"])
+        await factories.user(conn, "bob@example.com", ["41"])
+        await factories.facts(
+            conn,
+            [
+                factories.fact(
+                    "23",
+                    "A",
+                    date(2024, 5, 1),
+                    spend=Decimal("870.40"),
+                    clicks=30,
+                    impressions=900,
+                    sessions=25,
+                    number_of_events_attr_window_7=2,
+                    event_value_attr_window_7=Decimal("2828.80"),
+                    event_value=Decimal("3000.00"),
+                ),
+                factories.fact(
+                    "23",
+                    "B",
+                    date(2024, 5, 2),
+                    spend=Decimal("9.80"),
+                    clicks=3,
+                    impressions=100,
+                ),
+                factories.fact(
+                    "23",
+                    "C",
+                    date(2024, 5, 3),
+                    spend=Decimal("1200.00"),
+                    clicks=50,
+                    impressions=4000,
+                ),
+                factories.fact("41", "Z", date(2024, 5, 3), spend=Decimal("5.00")),
+            ],
+        )
+        await factories.creative_rows(conn, "23", "A", "['Copy A']", [date(2024, 5, 1)])
+        await factories.regroup(conn, "23")
+        await factories.regroup(conn, "41")
+
+
+async def test_metrics_rows_are_json_numbers(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+
+    response = await client.get(METRICS, params=RANGE, headers=headers)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["currency"] == "EUR"
+    assert body["row_count"] == 3
+    first = body["rows"][0]
+    assert [row["spend"] for row in body["rows"]] == [1200.0, 870.4, 9.8]
+    assert isinstance(first["spend"], float)
+    row_a = next(row for row in body["rows"] if row["ad_ids"] == ["A"])
+    assert row_a["ad_copy"] == "Copy A"
+    assert row_a["roas"] == 3.25
+    assert row_a["ctr"] == pytest.approx(0.033333)
+    assert body["totals"]["spend"] == 2080.2
+    assert body["columns"][1] == {
+        "field": "spend",
+        "headerName": "Spend",
+        "type": "number",
+        "unit": "currency",
+        "currency": "EUR",
+        "description": None,
+    }
+
+
+async def test_metrics_session_attribution_uses_event_value(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+
+    response = await client.get(
+        METRICS, params={**RANGE, "attribution": "session"}, headers=headers
+    )
+
+    assert response.json()["totals"]["revenue"] == 3000.0
+    assert response.json()["attribution_label"] == "Same session (not attributed)"
+
+
+async def test_metrics_sort_ascending_numeric(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+
+    response = await client.get(
+        METRICS, params={**RANGE, "sort": "spend"}, headers=headers
+    )
+
+    assert [row["spend"] for row in response.json()["rows"]] == [9.8, 870.4, 1200.0]
+
+
+async def test_metrics_search_and_pages(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+
+    searched = await client.get(
+        METRICS, params={**RANGE, "search": "copy a"}, headers=headers
+    )
+    paged = await client.get(
+        METRICS, params={**RANGE, "page": 2, "page_size": 2}, headers=headers
+    )
+
+    assert [row["ad_ids"] for row in searched.json()["rows"]] == [["A"]]
+    assert searched.json()["totals"]["spend"] == 870.4
+    assert paged.json()["row_count"] == 3
+    assert [row["spend"] for row in paged.json()["rows"]] == [9.8]
+
+
+async def test_other_tenant_customer_404(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "bob@example.com")
+
+    metrics = await client.get(METRICS, params=RANGE, headers=headers)
+    options = await client.get(
+        "/api/customer/23/creatives/filter-options", headers=headers
+    )
+
+    assert metrics.status_code == 404
+    assert options.status_code == 404
+    assert metrics.json() == {
+        "error": {"code": "not_found", "message": "Customer '23' not found."}
+    }
+
+
+async def test_metrics_without_login_401(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+
+    response = await client.get(METRICS, params=RANGE)
+
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"start_date": "2024-05-31", "end_date": "2024-05-01"}, "start_date"),
+        ({"start_date": "2020-01-01", "end_date": "2024-05-01"}, "end_date"),
+        ({"start_date": "2024/05/01", "end_date": "2024-05-31"}, "start_date"),
+        ({"start_date": "2024-02-30", "end_date": "2024-05-31"}, "start_date"),
+        ({"start_date": "1714521600", "end_date": "2024-05-31"}, "start_date"),
+        ({"end_date": "2024-05-31"}, "start_date"),
+        ({**RANGE, "sort": "-password"}, "sort"),
+        ({**RANGE, "page_size": "1001"}, "page_size"),
+        ({**RANGE, "attribution": "14d"}, "attribution"),
+    ],
+)
+async def test_invalid_filters_422(
+    client: httpx.AsyncClient, db: AsyncEngine, params: dict[str, str], field: str
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+
+    response = await client.get(METRICS, params=params, headers=headers)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["fields"][0]["field"] == field
+
+
+async def test_filter_options_cover_all_events(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    async with db.begin() as conn:
+        await factories.facts(
+            conn, [factories.fact("23", "A", date(2024, 7, 9), ev="signup")]
+        )
+    headers = await login(client, "ana@example.com")
+
+    response = await client.get(
+        "/api/customer/23/creatives/filter-options", headers=headers
+    )
+
+    body = response.json()
+    assert body["events"] == ["order_completed", "signup"]
+    assert body["date_range"] == {"start_date": "2024-05-01", "end_date": "2024-07-09"}
+    assert body["default_event"] == "order_completed"
+    assert body["default_date_range"] == {
+        "start_date": "2024-06-10",
+        "end_date": "2024-07-09",
+    }
+
+
+async def test_daily_series_of_one_creative(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+    metrics = await client.get(METRICS, params=RANGE, headers=headers)
+    creative_id = next(
+        row["id"] for row in metrics.json()["rows"] if row["ad_ids"] == ["A"]
+    )
+
+    one = await client.get(
+        f"/api/customer/23/creatives/{creative_id}/daily",
+        params={**RANGE, "event": "order_completed"},
+        headers=headers,
+    )
+    everything = await client.get(
+        "/api/customer/23/creatives/daily",
+        params={**RANGE, "event": "order_completed"},
+        headers=headers,
+    )
+    unknown = await client.get(
+        "/api/customer/23/creatives/c_0000000000000000/daily",
+        params={**RANGE, "event": "order_completed"},
+        headers=headers,
+    )
+
+    assert [(d["date"], d["spend"], d["roas"]) for d in one.json()["days"]] == [
+        ("2024-05-01", 870.4, 3.25)
+    ]
+    assert [d["spend"] for d in everything.json()["days"]] == [870.4, 9.8, 1200.0]
+    assert unknown.status_code == 404

@@ -1,0 +1,238 @@
+"""The `creatives` command, run as a user runs it: a subprocess with DATABASE_URL set."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.conftest import real_data_file
+
+CREATIVES = str(Path(sys.executable).with_name("creatives"))
+
+
+def run_cli(
+    database_url: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        **(env or {}),
+    }
+    return subprocess.run(
+        [CREATIVES, *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.realdata
+async def test_load_seed_creatives_gives_ten_ads_three_copies(
+    database_url: str, db: AsyncEngine
+) -> None:
+    seed = real_data_file("seed_dim_combined_creative.csv")
+    added = run_cli(
+        database_url,
+        "customers",
+        "add",
+        "23",
+        "--name",
+        "Seed shop",
+        "--currency",
+        "USD",
+        "--time-zone",
+        "UTC",
+    )
+    assert added.returncode == 0, added.stderr
+
+    loaded = run_cli(database_url, "load", "dim_combined_creative", str(seed))
+
+    assert loaded.returncode == 0, loaded.stderr
+    assert "Loaded 156 rows" in loaded.stdout
+    async with db.connect() as conn:
+        rows = (
+            await conn.execute(
+                text("SELECT count(*) FROM creatives.dim_combined_creative")
+            )
+        ).scalar_one()
+        ads = (
+            await conn.execute(
+                text(
+                    "SELECT count(*) FROM creatives.ad_creative WHERE customer_name = '23'"
+                )
+            )
+        ).scalar_one()
+        copies = (
+            await conn.execute(
+                text(
+                    "SELECT count(*) FROM creatives.creative WHERE customer_name = '23'"
+                )
+            )
+        ).scalar_one()
+        texts = (
+            (
+                await conn.execute(
+                    text("SELECT ad_copy FROM creatives.creative ORDER BY 1")
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert rows == 156
+    assert ads == 10
+    assert copies == 3
+    assert any("🍕" in copy and "‘FIRSTORDER’" in copy for copy in texts)
+
+
+async def test_load_unknown_customer_writes_nothing(
+    database_url: str, db: AsyncEngine, tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "creative.csv"
+    csv_file.write_text(
+        "customer_name,ad_id,date_column,ad_copy\n99,A,2024-05-01,['x']\n",
+        encoding="utf-8",
+    )
+
+    result = run_cli(database_url, "load", "dim_combined_creative", str(csv_file))
+
+    assert result.returncode == 2
+    assert "'99' are not customers" in result.stderr
+    async with db.connect() as conn:
+        count = (
+            await conn.execute(
+                text("SELECT count(*) FROM creatives.dim_combined_creative")
+            )
+        ).scalar_one()
+    assert count == 0
+
+
+async def test_load_bad_value_names_line_and_column(
+    database_url: str, db: AsyncEngine, tmp_path: Path
+) -> None:
+    run_cli(
+        database_url,
+        "customers",
+        "add",
+        "23",
+        "--name",
+        "Shop",
+        "--currency",
+        "EUR",
+        "--time-zone",
+        "UTC",
+    )
+    csv_file = tmp_path / "facts.csv"
+    csv_file.write_text(
+        "customer_name,ad_id,ev,date_column,spend\n23,A,order_completed,2024-05-01,10.5\n23,B,order_completed,2024-05-02,12,50\n",
+        encoding="utf-8",
+    )
+    result = run_cli(database_url, "load", "pixel_event_integrated_data", str(csv_file))
+
+    assert result.returncode == 2
+    assert "line 3" in result.stderr
+    async with db.connect() as conn:
+        count = (
+            await conn.execute(
+                text("SELECT count(*) FROM creatives.pixel_event_integrated_data")
+            )
+        ).scalar_one()
+    assert count == 0
+
+
+async def test_load_unknown_column_rejected(
+    database_url: str, db: AsyncEngine, tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "facts.csv"
+    csv_file.write_text("customer_name,revenue\n23,10\n", encoding="utf-8")
+
+    result = run_cli(database_url, "load", "pixel_event_integrated_data", str(csv_file))
+
+    assert result.returncode == 2
+    assert "'revenue' are not in pixel_event_integrated_data" in result.stderr
+
+
+async def test_customers_add_rejects_bad_currency(
+    database_url: str, db: AsyncEngine
+) -> None:
+    result = run_cli(
+        database_url,
+        "customers",
+        "add",
+        "23",
+        "--name",
+        "S",
+        "--currency",
+        "US$",
+        "--time-zone",
+        "UTC",
+    )
+
+    assert result.returncode == 2
+    assert "'US$' is not an ISO 4217 code" in result.stderr
+
+
+async def test_users_add_and_list(database_url: str, db: AsyncEngine) -> None:
+    run_cli(
+        database_url,
+        "customers",
+        "add",
+        "23",
+        "--name",
+        "S",
+        "--currency",
+        "EUR",
+        "--time-zone",
+        "Europe/Berlin",
+    )
+
+    added = run_cli(
+        database_url,
+        "users",
+        "add",
+        "Eve@Example.com",
+        "--name",
+        "Eve",
+        "--role",
+        "admin",
+        "--customer",
+        "23",
+        "--password",
+        "pw-123456",
+    )
+    duplicate = run_cli(
+        database_url,
+        "users",
+        "add",
+        "eve@example.com",
+        "--name",
+        "Eve",
+        "--password",
+        "x",
+    )
+    listed = run_cli(database_url, "users", "list")
+
+    assert added.returncode == 0, added.stderr
+    assert duplicate.returncode == 2
+    assert "already exists" in duplicate.stderr
+    assert "Eve@Example.com\tadmin\tactive\t23" in listed.stdout
+
+
+def test_serve_refuses_well_known_secret(database_url: str) -> None:
+    result = run_cli(database_url, "serve", env={"JWT_SECRET_KEY": "changeme"})
+
+    assert result.returncode == 2
+    assert "JWT_SECRET_KEY is a well-known value" in result.stderr
+
+
+def test_serve_refuses_empty_secret(database_url: str) -> None:
+    result = run_cli(database_url, "serve", env={"JWT_SECRET_KEY": ""})
+
+    assert result.returncode == 2
+    assert "JWT_SECRET_KEY is empty" in result.stderr
