@@ -22,7 +22,7 @@ try {
   await page.goto(`${BASE_URL}/login`);
   await signIn(page);
   await waitForRows(page);
-  await page.locator("figure svg").nth(1).waitFor({ timeout: 15_000 });
+  await page.locator("figure svg").nth(1).waitFor({ timeout: 30_000 });
   await page.waitForTimeout(800);
   mkdirSync(dirname(output), { recursive: true });
   await page.screenshot({ path: output, fullPage: true });

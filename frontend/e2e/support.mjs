@@ -28,7 +28,8 @@ export function newContext(browser, timezoneId) {
   return browser.newContext({
     timezoneId,
     locale: LOCALE,
-    viewport: { width: 1280, height: 900 },
+    // Tall enough that the grid renders a whole page of 25 rows.
+    viewport: { width: 1280, height: 2000 },
     acceptDownloads: true,
   });
 }
@@ -71,7 +72,7 @@ export async function signIn(page, password = PASSWORD) {
 }
 
 export async function waitForRows(page) {
-  await page.locator(".MuiDataGrid-row").first().waitFor({ timeout: 15_000 });
+  await page.locator(".MuiDataGrid-row").first().waitFor({ timeout: 30_000 });
 }
 
 /** Texts of one column's cells on the current grid page, top to bottom. */
@@ -83,19 +84,31 @@ export async function columnTexts(page, field) {
     );
 }
 
-/** Waits until the grid shows a page whose ad copies start with `expected`. */
+/**
+ * Waits until a column's rendered cells equal the start of `expected`. The
+ * grid renders only the rows in view, so at least one row must be rendered
+ * and the rendered rows are compared.
+ */
 export async function waitForColumn(page, field, expected) {
-  await page.waitForFunction(
-    ([name, values]) => {
-      const cells = [
-        ...document.querySelectorAll(`.MuiDataGrid-row [data-field="${name}"]`),
-      ];
-      const texts = cells.map((cell) => cell.textContent?.trim() ?? "");
-      return values.every((value, index) => texts[index] === value);
-    },
-    [field, expected],
-    { timeout: 15_000 },
-  );
+  try {
+    await page.waitForFunction(
+      ([name, values]) => {
+        const selector = `.MuiDataGrid-row [data-field="${name}"]`;
+        const cells = [...document.querySelectorAll(selector)];
+        const texts = cells.map((cell) => cell.textContent?.trim() ?? "");
+        if (texts.length === 0 || texts.length > values.length) return false;
+        return texts.every((text, index) => text === values[index]);
+      },
+      [field, expected],
+      { timeout: 30_000 },
+    );
+  } catch (error) {
+    const shown = await columnTexts(page, field);
+    throw new Error(
+      `Column ${field} at ${page.url()} shows ${JSON.stringify(shown.slice(0, 8))}, ` +
+        `expected ${JSON.stringify(expected.slice(0, 8))}: ${error.message}`,
+    );
+  }
 }
 
 export function query(page) {

@@ -17,7 +17,9 @@ createRoot(root).render(
     <ThemeProvider theme={theme}>
       <CssBaseline />
       <QueryClientProvider client={createQueryClient()}>
-        <BrowserRouter>
+        {/* The filters live in the URL, so URL changes must render at once
+            and not in a transition that typing in the grid can postpone. */}
+        <BrowserRouter useTransitions={false}>
           <AuthProvider>
             <App />
           </AuthProvider>

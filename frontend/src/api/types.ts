@@ -19,7 +19,24 @@ export type FilterOptions = JsonResponse<
   "/api/customer/{customer}/creatives/filter-options",
   "get"
 >;
-export type DateRange = FilterOptions["date_range"];
+export type DateRange = NonNullable<FilterOptions["date_range"]>;
+
+/** Filter options of a customer that has data, so every default is set. */
+export type ReadyFilterOptions = FilterOptions & {
+  date_range: DateRange;
+  default_date_range: DateRange;
+  default_event: string;
+};
+
+/** True when the customer has events, so the dashboard has defaults to show. */
+export function hasData(options: FilterOptions): options is ReadyFilterOptions {
+  return (
+    options.date_range !== null &&
+    options.default_date_range !== null &&
+    options.default_event !== null &&
+    options.events.length > 0
+  );
+}
 
 export type MetricsResponse = JsonResponse<
   "/api/customer/{customer}/creatives/{event}/metrics",

@@ -33,6 +33,21 @@ export function formatCurrency(
   return numberFormat(locale, { style: "currency", currency }).format(value);
 }
 
+/** Formats money for chart axes, e.g. `$12K` in en-US. */
+export function formatCompactCurrency(
+  value: number | null | undefined,
+  currency: string,
+  locale?: string,
+): string {
+  if (!isNumber(value)) return MISSING;
+  return numberFormat(locale, {
+    style: "currency",
+    currency,
+    notation: "compact",
+    maximumFractionDigits: 1,
+  }).format(value);
+}
+
 /** Formats a whole count with grouping, e.g. `5,648,965`. */
 export function formatCount(
   value: number | null | undefined,

@@ -1,6 +1,10 @@
-import type { CreativeRow, FilterOptions, MetricsResponse } from "../api/types";
+import type {
+  CreativeRow,
+  MetricsResponse,
+  ReadyFilterOptions,
+} from "../api/types";
 
-export const filterOptions: FilterOptions = {
+export const filterOptions: ReadyFilterOptions = {
   events: ["add_to_cart", "order_completed"],
   date_range: { start_date: "2024-01-01", end_date: "2024-06-30" },
   default_event: "order_completed",
@@ -63,6 +67,7 @@ export function metricsResponse(
     page: 1,
     page_size: 1000,
     attribution: "7d",
+    attribution_label: "7-day attribution window",
     event: "order_completed",
     start_date: "2024-06-01",
     end_date: "2024-06-30",

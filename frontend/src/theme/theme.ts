@@ -15,7 +15,11 @@ export const theme = createTheme({
     h1: { fontSize: "1.75rem", fontWeight: 700 },
   },
   components: {
-    MuiButton: { defaultProps: { disableElevation: true } },
+    MuiButton: {
+      defaultProps: { disableElevation: true },
+      styleOverrides: { root: { textTransform: "none" } },
+    },
+    MuiToggleButton: { styleOverrides: { root: { textTransform: "none" } } },
     MuiPaper: {
       defaultProps: { elevation: 0 },
       styleOverrides: { root: { border: "1px solid #e3e6ea" } },

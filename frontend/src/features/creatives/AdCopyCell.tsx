@@ -3,6 +3,7 @@ import { Box, Chip, IconButton, Tooltip, Typography } from "@mui/material";
 import { useState } from "react";
 
 import type { CreativeRow } from "../../api/types";
+import { adCopies } from "./adCopies";
 import { AdCopyDialog } from "./AdCopyDialog";
 
 export interface AdCopyCellProps {
@@ -14,7 +15,7 @@ export interface AdCopyCellProps {
 /** The first copy on one line; hover shows every copy, the button opens them in full. */
 export function AdCopyCell({ row, tabIndex }: AdCopyCellProps) {
   const [open, setOpen] = useState(false);
-  const copies = row.ad_copies.length > 0 ? row.ad_copies : [row.ad_copy];
+  const copies = adCopies(row);
 
   return (
     <Box

@@ -10,6 +10,7 @@ import {
 import { Fragment } from "react";
 
 import type { CreativeRow } from "../../api/types";
+import { adCopies } from "./adCopies";
 
 export interface AdCopyDialogProps {
   row: CreativeRow;
@@ -19,7 +20,7 @@ export interface AdCopyDialogProps {
 
 /** Every copy of a creative in full, with the ads that use it. */
 export function AdCopyDialog({ row, open, onClose }: AdCopyDialogProps) {
-  const copies = row.ad_copies.length > 0 ? row.ad_copies : [row.ad_copy];
+  const copies = adCopies(row);
   return (
     <Dialog open={open} onClose={onClose} maxWidth="sm" fullWidth>
       <DialogTitle>

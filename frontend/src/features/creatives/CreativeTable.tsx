@@ -10,7 +10,11 @@ import {
 import { useEffect, useMemo, useState } from "react";
 
 import type { CreativeRow, MetricColumn } from "../../api/types";
-import { buildColumns } from "./creativeColumns";
+import { buildColumns, HIDDEN_BY_DEFAULT } from "./creativeColumns";
+import {
+  CreativeTableContext,
+  type CreativeTableState,
+} from "./CreativeTableContext";
 import { CreativeTableToolbar } from "./CreativeTableToolbar";
 import {
   buildCreativesCsv,
@@ -111,47 +115,49 @@ export function CreativeTable(props: CreativeTableProps) {
     downloadCsv(text, csvFileName(props.csvContext));
   }
 
+  const tableState: CreativeTableState = {
+    search: props.search,
+    onSearchChange: props.onSearchChange,
+    onExportCsv: exportCsv,
+    selectedCount: props.selectedIds.length,
+    onClearSelection: () => props.onSelectionChange([]),
+    emptyTitle: props.emptyTitle,
+    emptyDetail: props.emptyDetail,
+  };
+
   return (
-    <DataGrid
-      apiRef={apiRef}
-      aria-label="Creatives"
-      rows={rows}
-      columns={columns}
-      loading={props.loading}
-      sortingOrder={["desc", "asc"]}
-      sortModel={sortModel}
-      onSortModelChange={handleSortModelChange}
-      paginationModel={pagination}
-      onPaginationModelChange={setPagination}
-      pageSizeOptions={PAGE_SIZES}
-      checkboxSelection
-      disableRowSelectionOnClick
-      keepNonExistentRowsSelected={false}
-      rowSelectionModel={selectionModel}
-      onRowSelectionModelChange={(model) =>
-        props.onSelectionChange(selectedRowIds(model, rows))
-      }
-      disableColumnFilter
-      showToolbar
-      slots={{
-        toolbar: CreativeTableToolbar,
-        noRowsOverlay: NoCreativesOverlay,
-      }}
-      slotProps={{
-        toolbar: {
-          search: props.search,
-          onSearchChange: props.onSearchChange,
-          onExportCsv: exportCsv,
-          selectedCount: props.selectedIds.length,
-          onClearSelection: () => props.onSelectionChange([]),
-        },
-        noRowsOverlay: {
-          emptyTitle: props.emptyTitle,
-          emptyDetail: props.emptyDetail,
-        },
-        loadingOverlay: { variant: "skeleton", noRowsVariant: "skeleton" },
-      }}
-      sx={{ border: 0 }}
-    />
+    <CreativeTableContext.Provider value={tableState}>
+      <DataGrid
+        apiRef={apiRef}
+        aria-label="Creatives"
+        rows={rows}
+        columns={columns}
+        loading={props.loading}
+        sortingOrder={["desc", "asc"]}
+        sortModel={sortModel}
+        onSortModelChange={handleSortModelChange}
+        paginationModel={pagination}
+        onPaginationModelChange={setPagination}
+        pageSizeOptions={PAGE_SIZES}
+        initialState={{ columns: { columnVisibilityModel: HIDDEN_BY_DEFAULT } }}
+        checkboxSelection
+        disableRowSelectionOnClick
+        keepNonExistentRowsSelected={false}
+        rowSelectionModel={selectionModel}
+        onRowSelectionModelChange={(model) =>
+          props.onSelectionChange(selectedRowIds(model, rows))
+        }
+        disableColumnFilter
+        showToolbar
+        slots={{
+          toolbar: CreativeTableToolbar,
+          noRowsOverlay: NoCreativesOverlay,
+        }}
+        slotProps={{
+          loadingOverlay: { variant: "skeleton", noRowsVariant: "skeleton" },
+        }}
+        sx={{ border: 0 }}
+      />
+    </CreativeTableContext.Provider>
   );
 }

@@ -2,29 +2,23 @@ import DownloadIcon from "@mui/icons-material/Download";
 import SearchIcon from "@mui/icons-material/Search";
 import ViewColumnIcon from "@mui/icons-material/ViewColumn";
 import { Button, InputAdornment, TextField, Typography } from "@mui/material";
-import {
-  ColumnsPanelTrigger,
-  Toolbar,
-  type GridToolbarProps,
-} from "@mui/x-data-grid";
-import type { ToolbarPropsOverrides } from "@mui/x-data-grid";
+import { ColumnsPanelTrigger, Toolbar } from "@mui/x-data-grid";
 import { useEffect, useState } from "react";
 
 import { useDebouncedCallback } from "../../lib/useDebouncedCallback";
-
-export type CreativeTableToolbarProps = GridToolbarProps &
-  ToolbarPropsOverrides;
+import { useCreativeTableState } from "./CreativeTableContext";
 
 const SEARCH_DELAY_MS = 300;
 
 /** Ad copy search, column chooser, CSV export and the selection count. */
-export function CreativeTableToolbar({
-  search,
-  onSearchChange,
-  onExportCsv,
-  selectedCount,
-  onClearSelection,
-}: CreativeTableToolbarProps) {
+export function CreativeTableToolbar() {
+  const {
+    search,
+    onSearchChange,
+    onExportCsv,
+    selectedCount,
+    onClearSelection,
+  } = useCreativeTableState();
   const [text, setText] = useState(search);
   const commitSearch = useDebouncedCallback(onSearchChange, SEARCH_DELAY_MS);
 

@@ -5,7 +5,7 @@ import { ChartCard } from "../../components/ChartCard";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorState } from "../../components/ErrorState";
 import { formatDisplayDate, formatShortDate } from "../../lib/dates";
-import { formatCurrency } from "../../lib/format";
+import { formatCompactCurrency, formatCurrency } from "../../lib/format";
 import type { DashboardFilters } from "./filters";
 import { useDailyMetrics } from "./useDailyMetrics";
 
@@ -17,15 +17,6 @@ export interface DailySpendChartProps {
 }
 
 const HEIGHT = 300;
-
-function compactCurrency(value: number, currency: string): string {
-  return new Intl.NumberFormat(undefined, {
-    style: "currency",
-    currency,
-    notation: "compact",
-    maximumFractionDigits: 1,
-  }).format(value);
-}
 
 /** Daily spend against attributed revenue for all or the selected creatives. */
 export function DailySpendChart({
@@ -79,7 +70,7 @@ export function DailySpendChart({
         yAxis={[
           {
             valueFormatter: (value: number) =>
-              compactCurrency(value, daily.data.currency),
+              formatCompactCurrency(value, daily.data.currency),
             width: 64,
           },
         ]}

@@ -11,6 +11,7 @@ import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 
 import type { Customer } from "../../api/types";
 import { AppHeader } from "../../components/AppHeader";
+import { EmptyState } from "../../components/EmptyState";
 import { ErrorState } from "../../components/ErrorState";
 import { UserMenu } from "../auth/UserMenu";
 import { CustomerSwitcher } from "../customers/CustomerSwitcher";
@@ -36,7 +37,7 @@ const MAX_CHART_CREATIVES = 200;
 
 export function DashboardView({ customers }: DashboardViewProps) {
   const dashboard = useDashboardFilters(customers);
-  const { filters, options, customer } = dashboard;
+  const { filters, options, ready, customer } = dashboard;
   const metrics = useCreativeMetrics(filters);
   const [selectedIds, setSelectedIds] = useState<string[]>([]);
 
@@ -98,9 +99,16 @@ export function DashboardView({ customers }: DashboardViewProps) {
               error={options.error}
               onRetry={() => void options.refetch()}
             />
-          ) : filters !== null && options.data !== undefined ? (
+          ) : dashboard.noData ? (
+            <EmptyState
+              title={`No data for ${customer?.name ?? "this customer"} yet`}
+            >
+              No events or ad spend have been loaded for this customer. Load
+              data with `creatives load`, or choose another customer.
+            </EmptyState>
+          ) : filters !== null && ready !== null ? (
             <FilterBar
-              options={options.data}
+              options={ready}
               filters={filters}
               onChange={(patch) => dashboard.update(patch)}
               onRestore={dashboard.restore}
@@ -113,7 +121,7 @@ export function DashboardView({ customers }: DashboardViewProps) {
             />
           )}
 
-          {metrics.isError ? (
+          {dashboard.noData ? null : metrics.isError ? (
             <ErrorState
               title="Could not load the creatives"
               error={metrics.error}

@@ -2,7 +2,7 @@ import RestartAltIcon from "@mui/icons-material/RestartAlt";
 import { Button, Paper } from "@mui/material";
 import { lazy, Suspense } from "react";
 
-import type { FilterOptions } from "../../api/types";
+import type { ReadyFilterOptions } from "../../api/types";
 import { AttributionToggle } from "./AttributionToggle";
 import { DateRangeSkeleton } from "./DateRangeSkeleton";
 import { EventSelect } from "./EventSelect";
@@ -15,7 +15,7 @@ const DateRangeFields = lazy(() =>
 );
 
 export interface FilterBarProps {
-  options: FilterOptions;
+  options: ReadyFilterOptions;
   filters: DashboardFilters;
   onChange: (patch: Partial<DashboardFilters>) => void;
   onRestore: () => void;

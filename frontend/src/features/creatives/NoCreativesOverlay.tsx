@@ -1,13 +1,8 @@
-import type { NoRowsOverlayPropsOverrides } from "@mui/x-data-grid";
-
 import { EmptyState } from "../../components/EmptyState";
-
-export type NoCreativesOverlayProps = NoRowsOverlayPropsOverrides;
+import { useCreativeTableState } from "./CreativeTableContext";
 
 /** Shown in the grid when the filters match no creative. */
-export function NoCreativesOverlay({
-  emptyTitle,
-  emptyDetail,
-}: NoCreativesOverlayProps) {
+export function NoCreativesOverlay() {
+  const { emptyTitle, emptyDetail } = useCreativeTableState();
   return <EmptyState title={emptyTitle}>{emptyDetail}</EmptyState>;
 }

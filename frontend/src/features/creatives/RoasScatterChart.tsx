@@ -1,10 +1,17 @@
+import type { AxisValueFormatterContext } from "@mui/x-charts/models";
 import { ScatterChart } from "@mui/x-charts/ScatterChart";
 import { useMemo } from "react";
 
 import type { CreativeRow } from "../../api/types";
 import { ChartCard } from "../../components/ChartCard";
 import { EmptyState } from "../../components/EmptyState";
-import { formatCount, formatCurrency, formatRoas } from "../../lib/format";
+import {
+  formatCompactCurrency,
+  formatCount,
+  formatCurrency,
+  formatRoas,
+} from "../../lib/format";
+import { adCopies } from "./adCopies";
 
 export interface RoasScatterChartProps {
   rows: CreativeRow[];
@@ -53,7 +60,13 @@ export function RoasScatterChart({ rows, currency }: RoasScatterChartProps) {
         xAxis={[
           {
             label: `Spend (${currency})`,
-            valueFormatter: (value: number) => formatCurrency(value, currency),
+            valueFormatter: (
+              value: number,
+              context: AxisValueFormatterContext,
+            ) =>
+              context.location === "tick"
+                ? formatCompactCurrency(value, currency)
+                : formatCurrency(value, currency),
           },
         ]}
         yAxis={[
@@ -87,7 +100,7 @@ export function RoasScatterChart({ rows, currency }: RoasScatterChartProps) {
             valueFormatter: (_value, { dataIndex }) => {
               const row = points[dataIndex];
               if (row === undefined) return null;
-              return `${shorten(row.ad_copies[0] ?? row.ad_copy)}: spend ${formatCurrency(
+              return `${shorten(adCopies(row)[0]!)}: spend ${formatCurrency(
                 row.spend,
                 currency,
               )}, ROAS ${formatRoas(row.roas)}, ${formatCount(row.sessions)} sessions`;

@@ -6,9 +6,12 @@ import { AdCopyCell } from "./AdCopyCell";
 
 export const AD_COPY_FIELD = "ad_copy";
 
+/** Columns the API sends that the grid hides until the user shows them. */
+export const HIDDEN_BY_DEFAULT = { conversion_rate: false };
+
 /** Used when the API sends no column list; matches the API's metric fields. */
 export const FALLBACK_COLUMNS: MetricColumn[] = [
-  { field: "ad_copy", headerName: "Ad copy", type: "string" },
+  { field: "ad_copy", headerName: "Ad copy", type: "string", unit: "text" },
   { field: "spend", headerName: "Spend", type: "number", unit: "currency" },
   { field: "clicks", headerName: "Clicks", type: "number", unit: "count" },
   {
@@ -36,10 +39,19 @@ const adCopyColumn: GridColDef<CreativeRow> = {
   field: AD_COPY_FIELD,
   headerName: "Ad copy",
   flex: 1,
-  minWidth: 280,
+  minWidth: 300,
   renderCell: (params) => (
     <AdCopyCell row={params.row} tabIndex={params.tabIndex} />
   ),
+};
+
+// Wide enough for a five-figure amount with its currency sign and the
+// header's sort icon, so values are not cut off at the default font size.
+const WIDTH_BY_UNIT: Record<string, number> = {
+  currency: 124,
+  count: 112,
+  ratio: 84,
+  percent: 92,
 };
 
 function metricColumn(
@@ -47,15 +59,17 @@ function metricColumn(
   currency: string,
   locale: string | undefined,
 ): GridColDef<CreativeRow> {
-  const unit = column.unit ?? null;
   return {
     field: column.field,
     headerName: column.headerName,
+    description: column.description ?? undefined,
     type: "number",
-    minWidth: 96,
-    flex: 0.4,
+    width: Math.max(
+      WIDTH_BY_UNIT[column.unit] ?? 110,
+      column.headerName.length * 9 + 40,
+    ),
     valueFormatter: (value: number | null) =>
-      formatMetric(value, unit, column.currency ?? currency, locale),
+      formatMetric(value, column.unit, column.currency ?? currency, locale),
   };
 }
 

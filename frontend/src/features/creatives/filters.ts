@@ -1,4 +1,4 @@
-import type { FilterOptions } from "../../api/types";
+import type { ReadyFilterOptions } from "../../api/types";
 import { clampIsoDate, isIsoDate } from "../../lib/dates";
 
 /** Everything that decides what the dashboard shows; it lives in the URL. */
@@ -65,7 +65,7 @@ export function serializeFilters(filters: DashboardFilters): URLSearchParams {
 /** The filters "Restore filters" returns to: the API's defaults for the customer. */
 export function defaultFilters(
   customer: string,
-  options: FilterOptions,
+  options: ReadyFilterOptions,
 ): DashboardFilters {
   return {
     customer,
@@ -91,7 +91,7 @@ export interface ResolvedFilters {
 export function resolveFilters(
   raw: RawFilters,
   customer: string,
-  options: FilterOptions,
+  options: ReadyFilterOptions,
 ): ResolvedFilters {
   const defaults = defaultFilters(customer, options);
   const adjustments: string[] = [];
@@ -104,7 +104,8 @@ export function resolveFilters(
   }
 
   let attribution = raw.attribution ?? defaults.attribution;
-  if (!options.attribution_windows.includes(attribution)) {
+  const windows: readonly string[] = options.attribution_windows;
+  if (!windows.includes(attribution)) {
     adjustments.push(`Attribution window "${attribution}" is not available.`);
     attribution = defaults.attribution;
   }

@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 
-import type { Customer } from "../../api/types";
+import { hasData, type Customer } from "../../api/types";
 import {
   defaultFilters,
   parseFilterParams,
@@ -24,10 +24,15 @@ export function useDashboardFilters(customers: Customer[]) {
   const options = useFilterOptions(customer?.id);
   const [adjustments, setAdjustments] = useState<string[]>([]);
 
+  // A customer without any events yet has no defaults and nothing to show.
+  const ready =
+    options.data !== undefined && hasData(options.data) ? options.data : null;
+  const noData = options.data !== undefined && ready === null;
+
   const resolved = useMemo(() => {
-    if (customer === undefined || options.data === undefined) return null;
-    return resolveFilters(raw, customer.id, options.data);
-  }, [raw, customer, options.data]);
+    if (customer === undefined || ready === null) return null;
+    return resolveFilters(raw, customer.id, ready);
+  }, [raw, customer, ready]);
 
   useEffect(() => {
     if (resolved === null) return;
@@ -39,32 +44,51 @@ export function useDashboardFilters(customers: Customer[]) {
 
   const filters = resolved?.filters ?? null;
 
+  // Two changes can arrive before the next render (say, a window click and
+  // a debounced search), so each builds on the filters last written rather
+  // than on the ones last rendered.
+  const latest = useRef(filters);
+  useEffect(() => {
+    latest.current = filters;
+  }, [filters]);
+
+  const write = useCallback(
+    (next: DashboardFilters, history: "push" | "replace") => {
+      const text = serializeFilters(next).toString();
+      const unchanged =
+        latest.current !== null &&
+        serializeFilters(latest.current).toString() === text;
+      if (unchanged) return;
+      latest.current = next;
+      setAdjustments([]);
+      setSearchParams(serializeFilters(next), {
+        replace: history === "replace",
+      });
+    },
+    [setSearchParams],
+  );
+
   const update = useCallback(
     (
       patch: Partial<DashboardFilters>,
       history: "push" | "replace" = "push",
     ) => {
-      if (filters === null) return;
-      setAdjustments([]);
-      setSearchParams(serializeFilters({ ...filters, ...patch }), {
-        replace: history === "replace",
-      });
+      if (latest.current === null) return;
+      write({ ...latest.current, ...patch }, history);
     },
-    [filters, setSearchParams],
+    [write],
   );
 
   const restore = useCallback(() => {
-    if (customer === undefined || options.data === undefined) return;
-    setAdjustments([]);
-    setSearchParams(
-      serializeFilters(defaultFilters(customer.id, options.data)),
-    );
-  }, [customer, options.data, setSearchParams]);
+    if (customer === undefined || ready === null) return;
+    write(defaultFilters(customer.id, ready), "push");
+  }, [customer, ready, write]);
 
   // Events and dates differ between customers, so only the customer is kept
   // and the new customer's defaults fill in the rest.
   const switchCustomer = useCallback(
     (customerId: string) => {
+      latest.current = null;
       setAdjustments([]);
       setSearchParams(new URLSearchParams({ customer: customerId }));
     },
@@ -74,6 +98,8 @@ export function useDashboardFilters(customers: Customer[]) {
   return {
     customer,
     options,
+    ready,
+    noData,
     filters,
     adjustments,
     dismissAdjustments: () => setAdjustments([]),
