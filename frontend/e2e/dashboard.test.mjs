@@ -76,8 +76,8 @@ async function assertGridMatchesApi(page, response) {
     return;
   }
   await waitForColumn(page, "spend", expected);
-  const shown = await columnTexts(page, "spend");
-  assert.deepEqual(shown, expected.slice(0, shown.length));
+  const displayed = await columnTexts(page, "spend");
+  assert.deepEqual(displayed, expected.slice(0, displayed.length));
 
   // Ad copies are compared where the spend is unique, because rows with equal
   // spend may come in either order.

@@ -103,9 +103,9 @@ export async function waitForColumn(page, field, expected) {
       { timeout: 30_000 },
     );
   } catch (error) {
-    const shown = await columnTexts(page, field);
+    const displayed = await columnTexts(page, field);
     throw new Error(
-      `Column ${field} at ${page.url()} shows ${JSON.stringify(shown.slice(0, 8))}, ` +
+      `Column ${field} at ${page.url()} shows ${JSON.stringify(displayed.slice(0, 8))}, ` +
         `expected ${JSON.stringify(expected.slice(0, 8))}: ${error.message}`,
     );
   }
@@ -127,7 +127,7 @@ export function parseMoney(text) {
   return Number(text.replace(/[^0-9.-]/g, ""));
 }
 
-/** A metrics row with made-up values, for tests that replace the API response. */
+/** Builds a metrics row with made-up values for tests that replace a response. */
 export function syntheticRow(id, spend) {
   return {
     id,

@@ -1,27 +1,37 @@
 import { Box } from "@mui/material";
+import { memo, useDeferredValue } from "react";
 
 import type { CreativeRow } from "../../api/types";
 import { DailySpendChart } from "./DailySpendChart";
-import type { DashboardFilters } from "./filters";
+import type { PeriodFilters } from "./filters";
 import { RoasScatterChart } from "./RoasScatterChart";
 
 export interface ChartsPanelProps {
-  filters: DashboardFilters;
+  filters: PeriodFilters;
   rows: CreativeRow[];
   selectedIds: string[];
   currency: string;
 }
 
-/** Both charts; loaded on demand because the charts library is large. */
-export function ChartsPanel({
+/**
+ * Both charts; loaded on demand because the charts library is large. It is
+ * memoized so that sorting the grid (a URL change) does not redraw thousands
+ * of scatter points.
+ */
+export const ChartsPanel = memo(function ChartsPanel({
   filters,
   rows,
   selectedIds,
   currency,
 }: ChartsPanelProps) {
+  // Thousands of bubbles take longer to draw than the grid's rows, so the
+  // charts follow new rows in a later render that does not hold up the grid.
+  const deferredRows = useDeferredValue(rows);
   const selected = new Set(selectedIds);
   const scatterRows =
-    selected.size > 0 ? rows.filter((row) => selected.has(row.id)) : rows;
+    selected.size > 0
+      ? deferredRows.filter((row) => selected.has(row.id))
+      : deferredRows;
   return (
     <Box
       sx={{
@@ -38,4 +48,4 @@ export function ChartsPanel({
       <RoasScatterChart rows={scatterRows} currency={currency} />
     </Box>
   );
-}
+});

@@ -1,13 +1,14 @@
 import {
   DataGrid,
   gridSortedRowIdsSelector,
+  gridSortModelSelector,
   gridVisibleColumnDefinitionsSelector,
   useGridApiRef,
   type GridPaginationModel,
   type GridRowSelectionModel,
   type GridSortModel,
 } from "@mui/x-data-grid";
-import { useEffect, useMemo, useState } from "react";
+import { startTransition, useEffect, useMemo, useState } from "react";
 
 import type { CreativeRow, MetricColumn } from "../../api/types";
 import { buildColumns, HIDDEN_BY_DEFAULT } from "./creativeColumns";
@@ -57,8 +58,8 @@ function selectedRowIds(
 }
 
 /**
- * The creatives grid. All rows are in the browser, so sorting and paging are
- * local and numeric; the sort is mirrored into the URL by the parent.
+ * Renders the creatives grid. All rows are in the browser, so sorting and
+ * paging are local and numeric. The parent mirrors the sort into the URL.
  */
 export function CreativeTable(props: CreativeTableProps) {
   const { rows, apiColumns, currency, sort, onSortChange } = props;
@@ -73,7 +74,13 @@ export function CreativeTable(props: CreativeTableProps) {
   });
 
   // A new result set starts on its first page.
-  useEffect(() => setPagination((model) => ({ ...model, page: 0 })), [rows]);
+  useEffect(
+    () =>
+      setPagination((model) =>
+        model.page === 0 ? model : { ...model, page: 0 },
+      ),
+    [rows],
+  );
 
   const selectionModel = useMemo(
     () => toSelectionModel(props.selectedIds),
@@ -87,13 +94,23 @@ export function CreativeTable(props: CreativeTableProps) {
     return [{ field: spec.field, sort: spec.direction }];
   }, [sort, columns]);
 
+  // The grid owns its sort, so a header click repaints at once and the URL
+  // follows in a transition. A sort that comes from the URL (Restore
+  // filters, the Back button) is pushed into the grid here.
+  useEffect(() => {
+    const current = gridSortModelSelector(apiRef);
+    if (JSON.stringify(current) !== JSON.stringify(sortModel)) {
+      apiRef.current?.setSortModel(sortModel);
+    }
+  }, [apiRef, sortModel]);
+
   function handleSortModelChange(model: GridSortModel) {
     const first = model[0];
     const spec =
       first?.sort != null
         ? { field: first.field, direction: first.sort }
         : null;
-    onSortChange(serializeSort(spec));
+    startTransition(() => onSortChange(serializeSort(spec)));
   }
 
   function exportCsv() {
@@ -134,12 +151,14 @@ export function CreativeTable(props: CreativeTableProps) {
         columns={columns}
         loading={props.loading}
         sortingOrder={["desc", "asc"]}
-        sortModel={sortModel}
         onSortModelChange={handleSortModelChange}
         paginationModel={pagination}
         onPaginationModelChange={setPagination}
         pageSizeOptions={PAGE_SIZES}
-        initialState={{ columns: { columnVisibilityModel: HIDDEN_BY_DEFAULT } }}
+        initialState={{
+          columns: { columnVisibilityModel: HIDDEN_BY_DEFAULT },
+          sorting: { sortModel },
+        }}
         checkboxSelection
         disableRowSelectionOnClick
         keepNonExistentRowsSelected={false}

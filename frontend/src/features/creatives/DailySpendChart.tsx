@@ -1,16 +1,17 @@
 import { Skeleton } from "@mui/material";
 import { LineChart } from "@mui/x-charts/LineChart";
+import { memo } from "react";
 
 import { ChartCard } from "../../components/ChartCard";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorState } from "../../components/ErrorState";
 import { formatDisplayDate, formatShortDate } from "../../lib/dates";
 import { formatCompactCurrency, formatCurrency } from "../../lib/format";
-import type { DashboardFilters } from "./filters";
+import type { PeriodFilters } from "./filters";
 import { useDailyMetrics } from "./useDailyMetrics";
 
 export interface DailySpendChartProps {
-  filters: DashboardFilters;
+  filters: PeriodFilters;
   /** Creatives to include; empty means every creative. */
   creativeIds: string[];
   currency: string;
@@ -19,7 +20,9 @@ export interface DailySpendChartProps {
 const HEIGHT = 300;
 
 /** Daily spend against attributed revenue for all or the selected creatives. */
-export function DailySpendChart({
+// Memoized: the charts follow new rows in a deferred render, and the
+// urgent render in between must not redraw them with the old data.
+export const DailySpendChart = memo(function DailySpendChart({
   filters,
   creativeIds,
   currency,
@@ -103,4 +106,4 @@ export function DailySpendChart({
       {content}
     </ChartCard>
   );
-}
+});

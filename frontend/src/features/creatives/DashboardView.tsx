@@ -18,7 +18,7 @@ import { CustomerSwitcher } from "../customers/CustomerSwitcher";
 import { CreativeTable } from "./CreativeTable";
 import { emptyMessage } from "./emptyMessage";
 import { FilterBar } from "./FilterBar";
-import { attributionLabel } from "./filters";
+import { attributionLabel, type PeriodFilters } from "./filters";
 import { TotalsBar } from "./TotalsBar";
 import { useCreativeMetrics } from "./useCreativeMetrics";
 import { useDashboardFilters } from "./useDashboardFilters";
@@ -31,9 +31,10 @@ export interface DashboardViewProps {
   customers: Customer[];
 }
 
-// The daily route takes creative ids in its query string; beyond this many
-// the URL gets too long, so the chart falls back to all creatives.
+// The daily route takes creative ids in its query string. Beyond this many
+// ids the URL gets too long, so the chart falls back to all creatives.
 const MAX_CHART_CREATIVES = 200;
+const NO_SELECTION: string[] = [];
 
 export function DashboardView({ customers }: DashboardViewProps) {
   const dashboard = useDashboardFilters(customers);
@@ -49,14 +50,36 @@ export function DashboardView({ customers }: DashboardViewProps) {
     "USD";
 
   // A selection only makes sense for the rows it was made on.
-  useEffect(() => setSelectedIds([]), [metrics.data]);
+  useEffect(
+    () => setSelectedIds((ids) => (ids.length === 0 ? ids : NO_SELECTION)),
+    [metrics.data],
+  );
 
   const empty = filters !== null ? emptyMessage(filters) : null;
   const chartIds =
     selectedIds.length === rows.length ||
     selectedIds.length > MAX_CHART_CREATIVES
-      ? []
+      ? NO_SELECTION
       : selectedIds;
+
+  const {
+    customer: customerId,
+    event,
+    start,
+    end,
+    attribution,
+  } = filters ?? {};
+  const period = useMemo<PeriodFilters | null>(
+    () =>
+      customerId !== undefined &&
+      event !== undefined &&
+      start !== undefined &&
+      end !== undefined &&
+      attribution !== undefined
+        ? { customer: customerId, event, start, end, attribution }
+        : null,
+    [customerId, event, start, end, attribution],
+  );
 
   const header = (
     <AppHeader
@@ -106,11 +129,11 @@ export function DashboardView({ customers }: DashboardViewProps) {
               No events or ad spend have been loaded for this customer. Load
               data with `creatives load`, or choose another customer.
             </EmptyState>
-          ) : filters !== null && ready !== null ? (
+          ) : period !== null && ready !== null ? (
             <FilterBar
               options={ready}
-              filters={filters}
-              onChange={(patch) => dashboard.update(patch)}
+              filters={period}
+              onChange={dashboard.update}
               onRestore={dashboard.restore}
             />
           ) : (
@@ -187,7 +210,7 @@ export function DashboardView({ customers }: DashboardViewProps) {
             </Paper>
           )}
 
-          {filters !== null && metrics.data !== undefined && (
+          {period !== null && metrics.data !== undefined && (
             <Suspense
               fallback={
                 <Skeleton
@@ -198,7 +221,7 @@ export function DashboardView({ customers }: DashboardViewProps) {
               }
             >
               <ChartsPanel
-                filters={filters}
+                filters={period}
                 rows={rows}
                 selectedIds={chartIds}
                 currency={currency}

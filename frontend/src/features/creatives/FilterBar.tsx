@@ -1,12 +1,12 @@
 import RestartAltIcon from "@mui/icons-material/RestartAlt";
 import { Button, Paper } from "@mui/material";
-import { lazy, Suspense } from "react";
+import { lazy, memo, Suspense } from "react";
 
 import type { ReadyFilterOptions } from "../../api/types";
 import { AttributionToggle } from "./AttributionToggle";
 import { DateRangeSkeleton } from "./DateRangeSkeleton";
 import { EventSelect } from "./EventSelect";
-import type { DashboardFilters } from "./filters";
+import type { DashboardFilters, PeriodFilters } from "./filters";
 
 const DateRangeFields = lazy(() =>
   import("./DateRangeFields").then((module) => ({
@@ -16,12 +16,15 @@ const DateRangeFields = lazy(() =>
 
 export interface FilterBarProps {
   options: ReadyFilterOptions;
-  filters: DashboardFilters;
+  filters: PeriodFilters;
   onChange: (patch: Partial<DashboardFilters>) => void;
   onRestore: () => void;
 }
 
-export function FilterBar({
+// Memoized, so that sorting or searching the grid, or new rows arriving, do
+// not re-render the date pickers, whose fields measure the page on every
+// render.
+export const FilterBar = memo(function FilterBar({
   options,
   filters,
   onChange,
@@ -67,4 +70,4 @@ export function FilterBar({
       </Button>
     </Paper>
   );
-}
+});

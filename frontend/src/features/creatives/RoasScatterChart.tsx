@@ -1,6 +1,6 @@
 import type { AxisValueFormatterContext } from "@mui/x-charts/models";
 import { ScatterChart } from "@mui/x-charts/ScatterChart";
-import { useMemo } from "react";
+import { memo, useMemo } from "react";
 
 import type { CreativeRow } from "../../api/types";
 import { ChartCard } from "../../components/ChartCard";
@@ -19,20 +19,39 @@ export interface RoasScatterChartProps {
 }
 
 const HEIGHT = 300;
-// Above this many points the chart paints over several frames.
-const PROGRESSIVE_THRESHOLD = 1500;
+// Beyond a few hundred bubbles the chart is an unreadable cloud that takes
+// long to draw, so it shows the creatives with the most spend.
+export const MAX_BUBBLES = 500;
 
 function shorten(text: string, length = 60): string {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
 /** ROAS against spend, one bubble per creative, sized by sessions. */
-export function RoasScatterChart({ rows, currency }: RoasScatterChartProps) {
+// Memoized: the charts follow new rows in a deferred render, and the
+// urgent render in between must not redraw them with the old data.
+export const RoasScatterChart = memo(function RoasScatterChart({
+  rows,
+  currency,
+}: RoasScatterChartProps) {
   // ROAS is undefined without spend, so such creatives have no point.
-  const points = useMemo(
+  const withSpend = useMemo(
     () => rows.filter((row) => row.roas !== null && row.spend > 0),
     [rows],
   );
+  const points = useMemo(
+    () =>
+      withSpend.length <= MAX_BUBBLES
+        ? withSpend
+        : [...withSpend]
+            .sort((a, b) => b.spend - a.spend)
+            .slice(0, MAX_BUBBLES),
+    [withSpend],
+  );
+  const scopeLabel =
+    points.length < withSpend.length
+      ? `the ${formatCount(points.length)} of ${formatCount(withSpend.length)} creatives with the most spend`
+      : `${formatCount(points.length)} creatives with spend`;
   const maxSessions = Math.max(1, ...points.map((row) => row.sessions));
 
   if (points.length === 0) {
@@ -48,15 +67,10 @@ export function RoasScatterChart({ rows, currency }: RoasScatterChartProps) {
   return (
     <ChartCard
       title="ROAS against spend"
-      subtitle={`${formatCount(points.length)} creatives with spend · bubble size: sessions`}
+      subtitle={`${scopeLabel} · bubble size: sessions`}
     >
       <ScatterChart
         height={HEIGHT}
-        renderer={
-          points.length > PROGRESSIVE_THRESHOLD
-            ? "svg-progressive"
-            : "svg-single"
-        }
         xAxis={[
           {
             label: `Spend (${currency})`,
@@ -112,4 +126,4 @@ export function RoasScatterChart({ rows, currency }: RoasScatterChartProps) {
       />
     </ChartCard>
   );
-}
+});

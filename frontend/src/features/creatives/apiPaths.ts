@@ -1,5 +1,5 @@
 import type { QueryValue } from "../../api/client";
-import type { DashboardFilters } from "./filters";
+import type { PeriodFilters } from "./filters";
 
 const customerBase = (customer: string) =>
   `/api/customer/${encodeURIComponent(customer)}/creatives`;
@@ -15,7 +15,7 @@ export const dailyPath = (customer: string) =>
 
 /** Query parameters every metrics route shares; dates stay `YYYY-MM-DD`. */
 export function periodQuery(
-  filters: DashboardFilters,
+  filters: PeriodFilters,
 ): Record<string, QueryValue> {
   return {
     start_date: filters.start,

@@ -18,6 +18,12 @@ export interface DashboardFilters {
 
 export type RawFilters = Partial<DashboardFilters>;
 
+/** The filters that choose the data; search and sort only change the grid. */
+export type PeriodFilters = Pick<
+  DashboardFilters,
+  "customer" | "event" | "start" | "end" | "attribution"
+>;
+
 export const DEFAULT_SORT = "-spend";
 
 const SORT_PATTERN = /^-?[a-z_]+$/;

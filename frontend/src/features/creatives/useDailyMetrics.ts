@@ -3,11 +3,11 @@ import { useQuery } from "@tanstack/react-query";
 import type { DailyResponse } from "../../api/types";
 import { useApiRequest } from "../auth/useApiRequest";
 import { dailyPath, periodQuery } from "./apiPaths";
-import type { DashboardFilters } from "./filters";
+import type { PeriodFilters } from "./filters";
 
 /** Daily totals of the given creatives, or of all creatives when none are given. */
 export function useDailyMetrics(
-  filters: DashboardFilters,
+  filters: PeriodFilters,
   creativeIds: readonly string[],
 ) {
   const request = useApiRequest();

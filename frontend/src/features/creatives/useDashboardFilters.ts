@@ -14,7 +14,7 @@ import { useFilterOptions } from "./useFilterOptions";
 /**
  * Keeps the dashboard filters in the URL query string. Once the customer's
  * filter options arrive, missing or invalid values are replaced by defaults
- * and written back, so the address bar always holds a complete, shareable view.
+ * and written back, so the address bar always contains a complete, shareable view.
  */
 export function useDashboardFilters(customers: Customer[]) {
   const [searchParams, setSearchParams] = useSearchParams();
@@ -52,6 +52,13 @@ export function useDashboardFilters(customers: Customer[]) {
     latest.current = filters;
   }, [filters]);
 
+  // React Router makes a new setSearchParams for every URL, which would give
+  // update() a new identity on each change and re-render memoized children.
+  const setParams = useRef(setSearchParams);
+  useEffect(() => {
+    setParams.current = setSearchParams;
+  }, [setSearchParams]);
+
   const write = useCallback(
     (next: DashboardFilters, history: "push" | "replace") => {
       const text = serializeFilters(next).toString();
@@ -61,11 +68,11 @@ export function useDashboardFilters(customers: Customer[]) {
       if (unchanged) return;
       latest.current = next;
       setAdjustments([]);
-      setSearchParams(serializeFilters(next), {
+      setParams.current(serializeFilters(next), {
         replace: history === "replace",
       });
     },
-    [setSearchParams],
+    [],
   );
 
   const update = useCallback(
