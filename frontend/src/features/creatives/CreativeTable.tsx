@@ -167,6 +167,7 @@ export function CreativeTable(props: CreativeTableProps) {
           props.onSelectionChange(selectedRowIds(model, rows))
         }
         disableColumnFilter
+        density="compact"
         showToolbar
         slots={{
           toolbar: CreativeTableToolbar,

@@ -38,21 +38,23 @@ export const FALLBACK_COLUMNS: MetricColumn[] = [
 const adCopyColumn: GridColDef<CreativeRow> = {
   field: AD_COPY_FIELD,
   headerName: "Ad copy",
-  flex: 1,
-  minWidth: 300,
+  flex: 3,
+  minWidth: 220,
   renderCell: (params) => (
     <AdCopyCell row={params.row} tabIndex={params.tabIndex} />
   ),
 };
 
-// Wide enough for a five-figure amount with its currency sign and the
-// header's sort icon, so values are not cut off at the default font size.
-const WIDTH_BY_UNIT: Record<string, number> = {
-  currency: 124,
-  count: 112,
-  ratio: 84,
-  percent: 92,
+// Minimum widths that fit a five-figure amount with its currency sign. The
+// header also needs room for its sort icon, hence the width per character.
+const MIN_WIDTH_BY_UNIT: Record<string, number> = {
+  currency: 116,
+  count: 90,
+  ratio: 74,
+  percent: 80,
 };
+const HEADER_CHARACTER_WIDTH = 7.5;
+const HEADER_PADDING = 44;
 
 function metricColumn(
   column: MetricColumn,
@@ -64,9 +66,11 @@ function metricColumn(
     headerName: column.headerName,
     description: column.description ?? undefined,
     type: "number",
-    width: Math.max(
-      WIDTH_BY_UNIT[column.unit] ?? 110,
-      column.headerName.length * 9 + 40,
+    flex: 1,
+    minWidth: Math.max(
+      MIN_WIDTH_BY_UNIT[column.unit] ?? 100,
+      Math.ceil(column.headerName.length * HEADER_CHARACTER_WIDTH) +
+        HEADER_PADDING,
     ),
     valueFormatter: (value: number | null) =>
       formatMetric(value, column.unit, column.currency ?? currency, locale),
