@@ -17,7 +17,7 @@ async def _scalar(db: AsyncEngine, sql: str) -> object:
 
 
 async def test_demo_fills_customers_and_user(db: AsyncEngine) -> None:
-    await generate_demo(db, SMALL, "demo@example.com", "pw")
+    await generate_demo(db, SMALL, "demo@example.com", "demo-password")
 
     async with db.connect() as conn:
         customers = (
@@ -60,7 +60,7 @@ async def test_demo_fills_customers_and_user(db: AsyncEngine) -> None:
 
 
 async def test_demo_attribution_windows_consistent(db: AsyncEngine) -> None:
-    await generate_demo(db, SMALL, "demo@example.com", "pw")
+    await generate_demo(db, SMALL, "demo@example.com", "demo-password")
 
     violations = await _scalar(
         db,
@@ -79,7 +79,7 @@ async def test_demo_attribution_windows_consistent(db: AsyncEngine) -> None:
 
 
 async def test_demo_has_the_awkward_cases(db: AsyncEngine) -> None:
-    await generate_demo(db, SMALL, "demo@example.com", "pw")
+    await generate_demo(db, SMALL, "demo@example.com", "demo-password")
 
     zero_spend = await _scalar(
         db, "SELECT count(*) FROM creatives.pixel_event_integrated_data WHERE spend = 0"
@@ -112,7 +112,7 @@ async def test_demo_same_seed_same_rows(db: AsyncEngine) -> None:
         FROM creatives.pixel_event_integrated_data
     """
     scale = DemoScale(customers=1, ads=10, days=30, seed=5)
-    await generate_demo(db, scale, "demo@example.com", "pw")
+    await generate_demo(db, scale, "demo@example.com", "demo-password")
     async with db.connect() as conn:
         first = (await conn.execute(text(checksum_sql))).one()
     async with db.begin() as conn:
@@ -121,7 +121,7 @@ async def test_demo_same_seed_same_rows(db: AsyncEngine) -> None:
                 "TRUNCATE creatives.customers, creatives.users, creatives.pixel_event_integrated_data, creatives.dim_combined_creative, creatives.creative, creatives.ad_creative CASCADE"
             )
         )
-    await generate_demo(db, scale, "demo@example.com", "pw")
+    await generate_demo(db, scale, "demo@example.com", "demo-password")
     async with db.connect() as conn:
         second = (await conn.execute(text(checksum_sql))).one()
 
@@ -131,10 +131,10 @@ async def test_demo_same_seed_same_rows(db: AsyncEngine) -> None:
 
 async def test_demo_refuses_non_empty_database(db: AsyncEngine) -> None:
     await generate_demo(
-        db, DemoScale(customers=1, ads=2, days=2), "demo@example.com", "pw"
+        db, DemoScale(customers=1, ads=2, days=2), "demo@example.com", "demo-password"
     )
 
     with pytest.raises(ConflictError, match="already has customers"):
         await generate_demo(
-            db, DemoScale(customers=1, ads=2, days=2), "demo@example.com", "pw"
+            db, DemoScale(customers=1, ads=2, days=2), "demo@example.com", "demo-password"
         )
