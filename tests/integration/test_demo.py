@@ -136,5 +136,8 @@ async def test_demo_refuses_non_empty_database(db: AsyncEngine) -> None:
 
     with pytest.raises(ConflictError, match="already has customers"):
         await generate_demo(
-            db, DemoScale(customers=1, ads=2, days=2), "demo@example.com", "demo-password"
+            db,
+            DemoScale(customers=1, ads=2, days=2),
+            "demo@example.com",
+            "demo-password",
         )
