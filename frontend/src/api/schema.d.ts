@@ -105,6 +105,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/customer/{customer}/creatives/{creative_id}/conversions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Creative Conversions
+         * @description List the conversions credited to a creative: order, value, conversion and click times.
+         */
+        get: operations["getCreativeConversions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/customer/{customer}/creatives/{creative_id}/daily": {
         parameters: {
             query?: never;
@@ -139,6 +159,48 @@ export interface paths {
         get: operations["getCreativeMetrics"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customer/{customer}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Server Events
+         * @description Record server-to-server conversions, signed with the customer's secret.
+         *
+         *     Every event needs an `event_id` (a UUID), so a retried call stores nothing twice.
+         */
+        post: operations["server_events_api_customer__customer__events_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customer/{customer}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Import
+         * @description Import an ad-platform export for the customer; returns the import summary.
+         */
+        post: operations["importAdFile"];
         delete?: never;
         options?: never;
         head?: never;
@@ -185,16 +247,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/collect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Collect
+         * @description Record one JSON event or a batch of up to 100 (`application/json` or `text/plain`).
+         *
+         *     A 200 means every event counted in `stored` and `duplicates` is committed; the events in
+         *     `rejected` were not stored, each with its reason.
+         */
+        post: operations["collect_collect_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/p.gif": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Record one event from query parameters; answers a 1x1 transparent GIF.
+         * @description Record one event from query parameters (`site_key`, `event_name`, `url`, ...).
+         */
+        get: operations["pixel_gif_p_gif_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
          * Attribution
-         * @description Which revenue and conversion columns the metrics read.
+         * @description Attribution window: selects the revenue and conversion columns the metrics read.
          * @enum {string}
          */
         Attribution: "1d" | "7d" | "30d" | "session";
+        /** Body_importAdFile */
+        Body_importAdFile: {
+            /**
+             * Channel
+             * @description For csv: channel label, e.g. display.
+             */
+            channel?: string | null;
+            /**
+             * Currency
+             * @description ISO 4217 code of amounts when the file names none.
+             */
+            currency?: string | null;
+            /**
+             * Date Format
+             * @description strptime pattern of dates, e.g. %d/%m/%Y.
+             */
+            date_format?: string | null;
+            /**
+             * File
+             * @description Export file, CSV or XLSX.
+             */
+            file: string;
+            /** @description en (1,234.56) or de (1.234,56); default: detected. */
+            locale?: components["schemas"]["NumberLocale"] | null;
+            /**
+             * Mapping
+             * @description For csv: FIELD=COLUMN pairs, e.g. spend=Cost,date=Day.
+             */
+            mapping?: string | null;
+            /**
+             * Platform
+             * @description Layout of the file: meta, google-ads or csv (with mapping).
+             * @enum {string}
+             */
+            platform: "meta" | "google-ads" | "csv";
+            /**
+             * Skip Invalid
+             * @description Skip invalid rows instead of failing the import.
+             * @default false
+             */
+            skip_invalid: boolean;
+            /**
+             * Year
+             * @description Year when month and day are mapped.
+             */
+            year?: number | null;
+        };
         /** Body_token */
         Body_token: {
             /** Client Id */
@@ -218,6 +370,70 @@ export interface components {
             scope: string;
             /** Username */
             username: string;
+        };
+        /**
+         * CollectResponse
+         * @description Outcome of a collect call; `stored` and `duplicates` events are committed.
+         */
+        CollectResponse: {
+            /** Duplicates */
+            duplicates: number;
+            /** Rejected */
+            rejected: components["schemas"]["RejectionOut"][];
+            /** Stored */
+            stored: number;
+        };
+        /** Conversion */
+        Conversion: {
+            /** Ad Id */
+            ad_id: string | null;
+            /**
+             * Clicked At
+             * @description Start of the paid session credited.
+             */
+            clicked_at: string | null;
+            /**
+             * Converted At
+             * Format: date-time
+             */
+            converted_at: string;
+            /** Event Id */
+            event_id: string;
+            /**
+             * Local Day
+             * Format: date
+             */
+            local_day: string;
+            /** Order Id */
+            order_id: string | null;
+            /**
+             * Same Session
+             * @description The event happened inside the ad's own session.
+             */
+            same_session: boolean;
+            /** Value */
+            value: number | null;
+            /**
+             * Window Days
+             * @description Smallest window (1, 7 or 30) that contains it.
+             */
+            window_days: number | null;
+        };
+        /** ConversionsResponse */
+        ConversionsResponse: {
+            attribution: components["schemas"]["Attribution"];
+            /** Conversions */
+            conversions: components["schemas"]["Conversion"][];
+            /** Count */
+            count: number;
+            /** Creative Id */
+            creative_id: string;
+            /** Currency */
+            currency: string;
+            /** Event */
+            event: string;
+            /** Value */
+            value: number;
         };
         /** CreativeRow */
         CreativeRow: {
@@ -275,6 +491,24 @@ export interface components {
             roas: number | null;
             /** Sessions */
             sessions: number;
+            /** Spend */
+            spend: number;
+        };
+        /**
+         * CurrencyTotals
+         * @description Sums of the imported rows in one currency, as written in the file.
+         */
+        CurrencyTotals: {
+            /** Clicks */
+            clicks: number;
+            /** Conversion Value */
+            conversion_value: number;
+            /** Currency */
+            currency: string;
+            /** Impressions */
+            impressions: number;
+            /** Rows */
+            rows: number;
             /** Spend */
             spend: number;
         };
@@ -375,7 +609,7 @@ export interface components {
         };
         /**
          * ErrorResponse
-         * @description The body of every error answer of the API.
+         * @description The body of every error response of the API.
          */
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
@@ -415,6 +649,50 @@ export interface components {
             database: string;
             /** Status */
             status: string;
+        };
+        /**
+         * ImportSummary
+         * @description Summary of one import: rows read, stored and skipped, totals, date range.
+         */
+        ImportSummary: {
+            /** Ads Periods Stored */
+            ads_periods_stored: number;
+            /** Already Imported */
+            already_imported: boolean;
+            /** Channel */
+            channel: string;
+            /** Conversion Value Converted */
+            conversion_value_converted: number;
+            /** Customer Currency */
+            customer_currency: string;
+            /** Customer Id */
+            customer_id: string;
+            /** Dashboard Rows */
+            dashboard_rows: number;
+            /** File Name */
+            file_name: string;
+            /** File Sha256 */
+            file_sha256: string;
+            /** Import Id */
+            import_id: number;
+            /** Period End */
+            period_end: string | null;
+            /** Period Start */
+            period_start: string | null;
+            /** Platform */
+            platform: string;
+            /** Rows Imported */
+            rows_imported: number;
+            /** Rows Read */
+            rows_read: number;
+            /** Rows Skipped */
+            rows_skipped: number;
+            /** Skipped */
+            skipped: components["schemas"]["SkipReason"][];
+            /** Spend Converted */
+            spend_converted: number;
+            /** Totals */
+            totals: components["schemas"]["CurrencyTotals"][];
         };
         /** LoginRequest */
         LoginRequest: {
@@ -544,14 +822,43 @@ export interface components {
              */
             start_date: string;
             totals: components["schemas"]["MetricValues"];
+            /** @description Events no creative received in this window; null before attribution runs. */
+            unattributed?: components["schemas"]["Unattributed"] | null;
         };
         /** MyAccountResponse */
         MyAccountResponse: {
             user: components["schemas"]["UserPublic"];
         };
         /**
+         * NumberLocale
+         * @description Decimal and thousands separators of a file.
+         * @enum {string}
+         */
+        NumberLocale: "en" | "de";
+        /**
+         * RejectionOut
+         * @description An event that was not stored: its position in the request and why.
+         */
+        RejectionOut: {
+            /** Index */
+            index: number;
+            /** Message */
+            message: string;
+            /** Reason */
+            reason: string;
+        };
+        /** SkipReason */
+        SkipReason: {
+            /** Lines */
+            lines: string;
+            /** Reason */
+            reason: string;
+            /** Rows */
+            rows: number;
+        };
+        /**
          * TokenResponse
-         * @description The OAuth2 password-flow answer, with the names RFC 6749 fixes.
+         * @description The OAuth2 password-flow response, with the field names RFC 6749 defines.
          */
         TokenResponse: {
             /** Access Token */
@@ -563,6 +870,23 @@ export interface components {
              * @default bearer
              */
             token_type: string;
+        };
+        /**
+         * Unattributed
+         * @description Events of the filtered name and range that no ad received in the selected window.
+         */
+        Unattributed: {
+            /**
+             * Actual Conversions
+             * @description Every event of that name, attributed or not.
+             */
+            actual_conversions: number;
+            /** Actual Revenue */
+            actual_revenue: number;
+            /** Conversions */
+            conversions: number;
+            /** Revenue */
+            revenue: number;
         };
         /** UserPublic */
         UserPublic: {
@@ -648,6 +972,15 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            /** @description Too many failed logins for this email */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     myAccount: {
@@ -728,6 +1061,15 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            /** @description Too many failed logins for this email */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     getDailyTotals: {
@@ -735,7 +1077,7 @@ export interface operations {
             query: {
                 /** @description Limit to these creatives; omit for all. */
                 creative_id?: string[] | null;
-                /** @description Pixel event name, such as order_completed. */
+                /** @description Pixel event name, for example order_completed. */
                 event: string;
                 /** @description Day in the customer's time zone, YYYY-MM-DD, inclusive. */
                 start_date: string;
@@ -840,10 +1182,69 @@ export interface operations {
             };
         };
     };
+    getCreativeConversions: {
+        parameters: {
+            query: {
+                /** @description Pixel event name, for example order_completed. */
+                event: string;
+                /** @description Day in the customer's time zone, YYYY-MM-DD, inclusive. */
+                start_date: string;
+                /** @description Day in the customer's time zone, YYYY-MM-DD, inclusive. */
+                end_date: string;
+                attribution?: components["schemas"]["Attribution"];
+            };
+            header?: never;
+            path: {
+                creative_id: string;
+                /** @description Customer id, as in /api/customers. */
+                customer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversionsResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown customer or no access to it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid filters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getCreativeDaily: {
         parameters: {
             query: {
-                /** @description Pixel event name, such as order_completed. */
+                /** @description Pixel event name, for example order_completed. */
                 event: string;
                 /** @description Day in the customer's time zone, YYYY-MM-DD, inclusive. */
                 start_date: string;
@@ -921,7 +1322,7 @@ export interface operations {
             path: {
                 /** @description Customer id, as in /api/customers. */
                 customer: string;
-                /** @description Pixel event name, such as order_completed. */
+                /** @description Pixel event name, for example order_completed. */
                 event: string;
             };
             cookie?: never;
@@ -956,6 +1357,133 @@ export interface operations {
                 };
             };
             /** @description Invalid filters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    server_events_api_customer__customer__events_post: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unix time, seconds. */
+                "X-Creatives-Timestamp": string;
+                /** @description Hex HMAC-SHA256 of `{timestamp}.{raw body}` with the site secret. */
+                "X-Creatives-Signature": string;
+            };
+            path: {
+                /** @description Customer id. */
+                customer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    importAdFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id, as in /api/customers. */
+                customer: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_importAdFile"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportSummary"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The user is not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown customer or no access to it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid file or options; fields name the file, line, column and value */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1015,6 +1543,91 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    collect_collect_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    pixel_gif_p_gif_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/gif": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

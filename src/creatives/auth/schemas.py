@@ -36,7 +36,7 @@ class LoginResponse(BaseModel):
 
 
 class TokenResponse(BaseModel):
-    """The OAuth2 password-flow answer, with the names RFC 6749 fixes."""
+    """The OAuth2 password-flow response, with the field names RFC 6749 defines."""
 
     access_token: str
     token_type: str = "bearer"

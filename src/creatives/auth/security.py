@@ -36,7 +36,7 @@ def create_access_token(
 
 
 def decode_access_token(token: str, secret: str, leeway_seconds: int) -> dict[str, Any]:
-    """Return the claims of a valid token, or raise a 401 error that says what is wrong."""
+    """Return the claims of a valid token, or raise a 401 error naming what is wrong."""
     try:
         claims: dict[str, Any] = jwt.decode(
             token,

@@ -10,7 +10,7 @@ FRACTION_PLACES = Decimal("0.000001")
 
 
 class Attribution(StrEnum):
-    """Which revenue and conversion columns the metrics read."""
+    """Attribution window: selects the revenue and conversion columns the metrics read."""
 
     DAY_1 = "1d"
     DAY_7 = "7d"

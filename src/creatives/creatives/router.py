@@ -55,7 +55,7 @@ def range_query(
 
 def metrics_query(
     event: Annotated[
-        str, Path(description="Pixel event name, such as order_completed.")
+        str, Path(description="Pixel event name, for example order_completed.")
     ],
     start_date: Annotated[str, Query(pattern=ISO_DATE, description=DATE_HELP)],
     end_date: Annotated[str, Query(pattern=ISO_DATE, description=DATE_HELP)],
@@ -94,7 +94,7 @@ def metrics_query(
 
 def daily_query(
     event: Annotated[
-        str, Query(description="Pixel event name, such as order_completed.")
+        str, Query(description="Pixel event name, for example order_completed.")
     ],
     start_date: Annotated[str, Query(pattern=ISO_DATE, description=DATE_HELP)],
     end_date: Annotated[str, Query(pattern=ISO_DATE, description=DATE_HELP)],

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from creatives.attribution.schemas import Unattributed
 from creatives.creatives.metrics import Attribution
 
 
@@ -74,6 +75,10 @@ class MetricsResponse(BaseModel):
     end_date: date
     attribution: Attribution
     attribution_label: str
+    unattributed: Unattributed | None = Field(
+        default=None,
+        description="Events no creative received in this window; null before attribution runs.",
+    )
 
 
 class DailyPoint(MetricValues):

@@ -15,6 +15,8 @@ class Health(BaseModel):
     database: str
 
 
+# Load balancers often probe with HEAD; it shares the GET handler but not the schema entry.
+@router.head("/api/health", include_in_schema=False)
 @router.get(
     "/api/health",
     response_model=Health,

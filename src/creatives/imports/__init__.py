@@ -1,0 +1,1 @@
+"""Import of ad-platform exports (Meta, Google Ads, mapped CSV) and exchange rates."""

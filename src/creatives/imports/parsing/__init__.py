@@ -1,0 +1,1 @@
+"""Cell, date and table parsing shared by every platform importer."""

@@ -1,0 +1,1 @@
+"""Column layouts of the supported ad platforms' exports."""

@@ -1,0 +1,168 @@
+"""POST /api/customer/{customer}/imports: upload, summary, errors in the API's shape."""
+
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests import factories
+from tests.api.conftest import login
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
+UPLOAD = "/api/customer/23/imports"
+
+
+async def _shop(db: AsyncEngine) -> None:
+    async with db.begin() as conn:
+        await factories.customer(conn, "23", currency="EUR")
+        await factories.customer(conn, "41", currency="USD")
+        await factories.user(conn, "admin@example.com", ["23"], role="admin")
+        await factories.user(conn, "ana@example.com", ["23"])
+
+
+def _file(name: str) -> dict[str, tuple[str, bytes, str]]:
+    return {"file": (name, (FIXTURES / name).read_bytes(), "text/csv")}
+
+
+async def test_upload_returns_summary(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "admin@example.com")
+
+    response = await client.post(
+        UPLOAD,
+        headers=headers,
+        files=_file("meta_bom_period.csv"),
+        data={"platform": "meta"},
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["rows_imported"] == 3
+    assert body["channel"] == "facebook"
+    assert body["already_imported"] is False
+    assert body["totals"] == [
+        {
+            "currency": "EUR",
+            "rows": 3,
+            "spend": 135.75,
+            "conversion_value": 90.0,
+            "impressions": 4200,
+            "clicks": 41,
+        }
+    ]
+    async with db.connect() as conn:
+        stored = (
+            await conn.execute(text("SELECT count(*) FROM creatives.ad_performance"))
+        ).scalar()
+    assert stored == 3
+
+
+async def test_upload_mapped_csv(client: httpx.AsyncClient, db: AsyncEngine) -> None:
+    await _shop(db)
+    headers = await login(client, "admin@example.com")
+
+    response = await client.post(
+        UPLOAD,
+        headers=headers,
+        files=_file("mapped_breakdown_rows.csv"),
+        data={
+            "platform": "csv",
+            "mapping": "month=month,day=day,ad_name=banner,spend=cost,clicks=clicks",
+            "channel": "display",
+            "year": "2020",
+            "currency": "EUR",
+        },
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["ads_periods_stored"] == 2
+
+
+async def test_invalid_cell_is_422_with_position(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "admin@example.com")
+
+    response = await client.post(
+        UPLOAD,
+        headers=headers,
+        files=_file("mapped_invalid_cell.csv"),
+        data={
+            "platform": "csv",
+            "mapping": "ad_name=ad,date=day,spend=cost,clicks=clicks",
+            "currency": "EUR",
+        },
+    )
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["message"].startswith("mapped_invalid_cell.csv, line 3")
+    field = error["fields"][0]
+    assert field["file"] == "mapped_invalid_cell.csv"
+    assert field["line"] == 3
+    assert field["column"] == "cost"
+    assert field["value"] == "abc"
+    assert "x-request-id" in response.headers
+
+
+async def test_bad_mapping_is_422(client: httpx.AsyncClient, db: AsyncEngine) -> None:
+    await _shop(db)
+    headers = await login(client, "admin@example.com")
+
+    response = await client.post(
+        UPLOAD,
+        headers=headers,
+        files=_file("mapped_invalid_cell.csv"),
+        data={"platform": "csv", "mapping": "cost=cost"},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["field"] == "mapping"
+
+
+async def test_analyst_cannot_upload(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+
+    response = await client.post(
+        UPLOAD,
+        headers=headers,
+        files=_file("meta_bom_period.csv"),
+        data={"platform": "meta"},
+    )
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "forbidden"
+
+
+async def test_other_customer_is_404(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "admin@example.com")
+
+    response = await client.post(
+        "/api/customer/41/imports",
+        headers=headers,
+        files=_file("meta_bom_period.csv"),
+        data={"platform": "meta"},
+    )
+
+    assert response.status_code == 404
+
+
+async def test_upload_without_token_is_401(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    response = await client.post(
+        UPLOAD, files=_file("meta_bom_period.csv"), data={"platform": "meta"}
+    )
+
+    assert response.status_code == 401
