@@ -1,8 +1,9 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
 
-// The FastAPI backend serves the API under /api; in development Vite forwards
-// those requests so the app and the API share one origin, as in production.
+// The FastAPI backend serves the API under /api. In development Vite
+// forwards those requests, so the app and the API share one origin as they
+// do in production.
 const apiTarget = process.env.CREATIVES_API_URL ?? "http://127.0.0.1:8000";
 
 export default defineConfig({

@@ -120,6 +120,21 @@ async function setDate(page, label, iso) {
   await page.keyboard.press("Tab");
 }
 
+const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
+
+/** Writes `YYYY-MM-DD` as the date fields show it, e.g. `01 Jun 2024`. */
+function displayDay(iso) {
+  const [year, month, day] = iso.split("-");
+  return `${day} ${MONTHS[Number(month) - 1]} ${year}`;
+}
+
+/** Reads a date field's day, month and year as shown, e.g. `01 Jun 2024`. */
+async function dateFieldText(page, label) {
+  const group = page.getByRole("group", { name: label });
+  const sections = await group.getByRole("spinbutton").allTextContents();
+  return sections.join(" ");
+}
+
 function shiftDays(iso, days) {
   const [year, month, day] = iso.split("-").map(Number);
   const date = new Date(Date.UTC(year, month - 1, day + days));
@@ -192,6 +207,14 @@ for (const timeZone of TIME_ZONES) {
           sort: "-spend",
         });
         await assertGridMatchesApi(page, await apiMetrics(view));
+        assert.equal(
+          await dateFieldText(page, "Start date"),
+          displayDay(view.start),
+        );
+        assert.equal(
+          await dateFieldText(page, "End date"),
+          displayDay(view.end),
+        );
       });
     });
 

@@ -26,8 +26,9 @@ export const testUser = {
 type Route = (url: URL, init: RequestInit) => Response | undefined;
 
 /**
- * Replaces fetch with an in-memory API: each route returns a Response or
- * undefined to pass. Unmatched URLs answer 404 so a missing route is visible.
+ * Replaces fetch with an in-memory API. Each route returns a Response, or
+ * undefined to pass the request on. Unmatched URLs get a 404, so a missing
+ * route shows up in the test.
  */
 export function stubApi(...routes: Route[]) {
   const fetchMock = vi.fn(async (input: string, init: RequestInit = {}) => {

@@ -7,4 +7,4 @@ afterEach(cleanup);
 
 // The dashboard page loads its grid and charts lazily, which can take more
 // than the default second when the test files run in parallel.
-configure({ asyncUtilTimeout: 5000 });
+configure({ asyncUtilTimeout: 10_000 });

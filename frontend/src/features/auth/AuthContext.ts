@@ -3,7 +3,7 @@ import { createContext } from "react";
 import type { ApiError } from "../../api/client";
 import type { LoginResponse, User } from "../../api/types";
 
-/** Why the last session ended; the login page words its notice from this. */
+/** Reason the last session ended, which picks the login page's notice. */
 export type SessionEndReason = "expired" | "signed_out";
 
 export interface AuthState {

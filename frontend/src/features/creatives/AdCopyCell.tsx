@@ -12,7 +12,7 @@ export interface AdCopyCellProps {
   tabIndex: 0 | -1;
 }
 
-/** The first copy on one line; hover shows every copy, the button opens them in full. */
+/** Renders the first copy on one line, every copy on hover, all in full on click. */
 export function AdCopyCell({ row, tabIndex }: AdCopyCellProps) {
   const [open, setOpen] = useState(false);
   const copies = adCopies(row);

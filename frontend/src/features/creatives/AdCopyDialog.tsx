@@ -18,7 +18,7 @@ export interface AdCopyDialogProps {
   onClose: () => void;
 }
 
-/** Every copy of a creative in full, with the ads that use it. */
+/** Shows every copy of a creative in full, with the ads that use it. */
 export function AdCopyDialog({ row, open, onClose }: AdCopyDialogProps) {
   const copies = adCopies(row);
   return (

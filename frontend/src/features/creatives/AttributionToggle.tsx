@@ -10,7 +10,7 @@ export interface AttributionToggleProps {
 
 const SESSION_WINDOW = "session";
 
-/** One button per attribution window the API offers. */
+/** Renders one button per attribution window the API offers. */
 export function AttributionToggle({
   windows,
   value,

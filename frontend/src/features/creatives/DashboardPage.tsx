@@ -7,7 +7,7 @@ import { UserMenu } from "../auth/UserMenu";
 import { useCustomers } from "../customers/useCustomers";
 import { DashboardView } from "./DashboardView";
 
-/** The dashboard route: waits for the user's customers, then shows their creatives. */
+/** Renders the dashboard route once the user's customers have loaded. */
 export function DashboardPage() {
   const customers = useCustomers();
 

@@ -16,12 +16,13 @@ export interface DateRangeFieldsProps {
   onChange: (patch: { start?: string; end?: string }) => void;
 }
 
-// Day, month name and year read the same way in every locale.
+// Day, month name and year, which no reader can take for 03/04 as 3 April
+// or 4 March.
 const DISPLAY_FORMAT = "d MMM yyyy";
 
-// Typing a date passes through valid dates (the 1st, then the 15th), so typed
-// dates are applied once typing pauses; a day picked in the calendar applies
-// at once.
+// Typing a date passes through other valid dates (the 1st, then the 15th),
+// so a typed date applies once typing pauses. A day picked in the calendar
+// applies at once.
 const TYPING_DELAY_MS = 600;
 
 function validDay(date: Date | null, min: string, max: string): string | null {

@@ -53,8 +53,8 @@ function totalItems(totals: MetricTotals, currency: string): TotalItem[] {
 }
 
 /**
- * The totals of every creative that matches the filters, as the API sums
- * them. ROAS and the other ratios come from those sums, not from averaging rows.
+ * Shows the totals of every creative that matches the filters, as the API
+ * sums them. ROAS and the other ratios come from those sums, not from averaging rows.
  */
 export function TotalsBar({ totals, currency, rowCount }: TotalsBarProps) {
   return (

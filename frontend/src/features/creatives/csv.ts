@@ -31,10 +31,10 @@ function cell(value: unknown): string {
 }
 
 /**
- * Builds a CSV of the creatives with a heading block that names the view, so
- * a file read weeks later still says what it contains. Numbers are written
- * unformatted (a dot as decimal separator, no currency sign), so
- * spreadsheets read them as numbers.
+ * Builds a CSV of the creatives whose first lines name the customer, event,
+ * dates and attribution window, because a file opened weeks later has no
+ * other record of them. Numbers are written unformatted (a dot as decimal
+ * separator, no currency sign), so spreadsheets read them as numbers.
  */
 export function buildCreativesCsv(
   context: CsvContext,

@@ -1,7 +1,7 @@
 import { formatDisplayDate } from "../../lib/dates";
 import { attributionLabel, type DashboardFilters } from "./filters";
 
-/** Words the empty table so the analyst sees which event and dates matched nothing. */
+/** Builds the empty-table message, naming the event and dates that matched nothing. */
 export function emptyMessage(filters: DashboardFilters): {
   title: string;
   detail: string;

@@ -14,7 +14,7 @@ export interface CustomerSwitcherProps {
   onChange: (customerId: string) => void;
 }
 
-/** A select of customers, or the customer's name when there is only one. */
+/** Renders a select of customers, or the customer's name when there is only one. */
 export function CustomerSwitcher({
   customers,
   value,
