@@ -1,4 +1,4 @@
-"""Attribution: customer settings, attributed conversions and unattributed daily totals.
+"""Attribution: default window and purchase event per customer, attributed conversions and unattributed daily totals.
 
 Revision ID: attribution_0001
 Revises: 0001_core
@@ -18,13 +18,6 @@ SCHEMA = "creatives"
 
 
 def _customer_settings() -> None:
-    op.add_column(
-        "customers",
-        sa.Column(
-            "ad_key_parameter", sa.Text(), server_default="ad_id", nullable=False
-        ),
-        schema=SCHEMA,
-    )
     op.add_column(
         "customers",
         sa.Column(
@@ -49,12 +42,6 @@ def _customer_settings() -> None:
         "customers_attribution_window",
         "customers",
         "attribution_window_days IN (1, 7, 30)",
-        schema=SCHEMA,
-    )
-    op.create_check_constraint(
-        "customers_ad_key_parameter",
-        "customers",
-        "ad_key_parameter ~ '^[A-Za-z0-9_.-]{1,64}$'",
         schema=SCHEMA,
     )
 
@@ -127,5 +114,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("unattributed_daily", schema=SCHEMA)
     op.drop_table("attributed_conversion", schema=SCHEMA)
-    for column in ("purchase_event", "attribution_window_days", "ad_key_parameter"):
+    for column in ("purchase_event", "attribution_window_days"):
         op.drop_column("customers", column, schema=SCHEMA)
