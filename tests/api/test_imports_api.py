@@ -198,3 +198,21 @@ async def test_imported_rows_reach_metrics(
     # Ten of the period's 31 days: 135.75 * 10 / 31.
     assert body["totals"]["spend"] == pytest.approx(43.790323)
     assert {row["ad_copy"] for row in body["rows"]} == {"Pizza video", "Pizza carousel"}
+
+
+async def test_file_name_cannot_escape(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "admin@example.com")
+    content = (FIXTURES / "meta_bom_period.csv").read_bytes()
+
+    response = await client.post(
+        UPLOAD,
+        headers=headers,
+        files={"file": ("../..", content, "text/csv")},
+        data={"platform": "meta"},
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["file_name"] == "upload.csv"
