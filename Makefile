@@ -9,7 +9,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run test test-python lint bench clean-data
+.PHONY: help install run test lint chromium bench bench-pixel
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -24,8 +24,9 @@ $(VENV)/.installed: $(UV) pyproject.toml uv.lock
 
 install: $(VENV)/.installed  ## Install the Python dependencies from the lock file.
 
+# The file holds the token secret, so only its owner may read it.
 .env:
-	@touch .env
+	@touch .env && chmod 600 .env
 
 # Generates a JWT secret once; later runs keep it, so issued tokens stay valid.
 secret: .env
@@ -36,10 +37,24 @@ secret: .env
 run: install secret  ## Serve on http://127.0.0.1:8000 with demo data (embedded PostgreSQL unless DATABASE_URL is set).
 	$(VENV)/bin/creatives serve --demo-if-empty
 
-test: lint  ## Run the checks and every test (TEST_DATABASE_URL, or a throwaway embedded PostgreSQL).
+# Browser tests drive Debian's Chromium; a browser download is not possible everywhere.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
+
+test: lint chromium  ## Run the checks and every test (TEST_DATABASE_URL, or a throwaway embedded PostgreSQL).
 	$(VENV)/bin/pytest
 
 lint: install  ## Check formatting, lint rules and types.
-	$(VENV)/bin/ruff format --check src tests
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy src
+
+BENCH_SCALES ?= small large
+BENCH_ARGS ?=
+
+bench: install  ## Build the 5 M and 50 M row datasets, time the API and baselines, write docs/benchmarks.md (BENCH_SCALES=small for a quick run).
+	$(VENV)/bin/python -m bench.run --scales $(BENCH_SCALES) $(BENCH_ARGS)
+
+bench-pixel: install  ## Benchmark the pixel collector with wrk (and nginx's empty_gif if installed).
+	@command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
+	$(VENV)/bin/python bench/pixel_bench.py

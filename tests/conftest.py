@@ -20,17 +20,17 @@ os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="creatives-runt
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 REAL_DATA = REPOSITORY.parent / "shared" / "data" / "real"
-TEST_SECRET = "test-secret-" + "k" * 40
+# A fixed value, so tokens made in a test verify in the server the test starts.
+TEST_SECRET = "tQ7vK2pX9mZr4LwN8bYc3HjF6sDa1GeU5oRi0TnVkB"
 
-APP_TABLES = (
-    "user_customers",
-    "users",
-    "customers",
-    "ad_creative",
-    "creative",
-    "pixel_event_integrated_data",
-    "dim_combined_creative",
-)
+# Every table of the schema but Alembic's, read from the catalog so a new table is never
+# forgotten; partitions go with their parent.
+APP_TABLES_SQL = """
+SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'creatives' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND c.relname <> 'alembic_version'
+"""
 
 
 def real_data_file(relative: str) -> Path:
@@ -84,5 +84,5 @@ async def db(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
     """The engine, with every table emptied after the test so tests never see each other."""
     yield engine
     async with engine.begin() as conn:
-        tables = ", ".join(f"creatives.{table}" for table in APP_TABLES)
+        tables = (await conn.execute(text(APP_TABLES_SQL))).scalar_one()
         await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

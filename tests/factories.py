@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from creatives.auth.service import add_user
 from creatives.creatives.grouping import refresh_customer
+from creatives.creatives.rollups import refresh_derived
 from creatives.customers.schemas import CustomerCreate
 from creatives.customers.service import add_customer
 from creatives.tables import dim_combined_creative, pixel_event_integrated_data
@@ -42,7 +43,7 @@ async def user(
 
 def fact(
     customer: str,
-    ad_id: str,
+    ad_id: str | None,
     day: date,
     ev: str = "order_completed",
     **figures: Decimal | int | str | None,
@@ -63,12 +64,20 @@ def fact(
 
 
 async def facts(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+    """Insert fact rows and refresh the derived tables, as every writer of facts must."""
     # One executemany needs the same keys in every row; missing figures are NULL.
     keys = {key for row in rows for key in row}
     await conn.execute(
         insert(pixel_event_integrated_data),
         [{key: row.get(key) for key in keys} for row in rows],
     )
+    first_days: dict[str, date] = {}
+    for row in rows:
+        day = row["date_column"]
+        customer = row["customer_name"]
+        first_days[customer] = min(day, first_days.get(customer, day))
+    for customer, day in first_days.items():
+        await refresh_derived(conn, customer, day)
 
 
 async def creative_rows(

@@ -2,14 +2,17 @@
 
 import asyncio
 import json
+import secrets
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 from types import FrameType
 from typing import Annotated, TypeVar
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from creatives.config import InsecureSecretError, Settings, get_settings
@@ -29,6 +32,17 @@ customers_app = typer.Typer(
 app.add_typer(users_app, name="users")
 app.add_typer(customers_app, name="customers")
 app.add_typer(import_app, name="import")
+
+
+def _register_pixel_commands() -> None:
+    from creatives.pixel import cli as pixel_cli
+
+    customers_app.command("pixel")(pixel_cli.pixel)
+    app.command("collect")(pixel_cli.collect)
+    import_app.command("events")(pixel_cli.import_events)
+
+
+_register_pixel_commands()
 
 T = TypeVar("T")
 
@@ -205,8 +219,9 @@ def load(
 
     settings = _settings()
     result = with_engine(settings, lambda engine: load_csv(engine, table, file))
+    customers = ", ".join(result.customers) or "none"
     typer.echo(
-        f"Loaded {result.rows} rows into {result.table} for customers {', '.join(result.customers)}."
+        f"Loaded {result.rows} row(s) into {result.table}; customers: {customers}."
     )
 
 
@@ -233,8 +248,12 @@ def customers_add(
         customer = CustomerCreate(
             id=customer_id, name=name, currency=currency, time_zone=time_zone
         )
-    except ValueError as error:
-        raise fail(str(error)) from error
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, item['loc']))}: {item['msg'].removeprefix('Value error, ')}"
+            for item in error.errors()
+        )
+        raise fail(problems) from error
 
     async def work(engine: AsyncEngine) -> None:
         async with engine.begin() as conn:
@@ -341,12 +360,84 @@ def users_set_password(
     typer.echo(f"Password changed for {email}.")
 
 
+@app.command("integrate")
+def integrate_command(
+    customer: Annotated[str, typer.Option(help="Customer id.")],
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="First local day to rebuild, YYYY-MM-DD. Default: the first day with data.",
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="Last local day to rebuild, YYYY-MM-DD, inclusive. Default: the last day with data.",
+        ),
+    ] = None,
+) -> None:
+    """Attribute pixel events to ads and rebuild the customer's per-ad daily rows."""
+    from creatives.attribution.integration import integrate
+
+    try:
+        start_day = date.fromisoformat(start) if start else None
+        end_day = date.fromisoformat(end) if end else None
+    except ValueError as error:
+        raise fail(f"{error}; use dates like 2024-05-01.") from error
+
+    result = with_engine(
+        _settings(), lambda engine: integrate(engine, customer, start_day, end_day)
+    )
+    if result.start_day is None:
+        typer.echo(
+            f"Customer {customer} has no pixel events or imported spend yet; nothing to do."
+        )
+        return
+    typer.echo(
+        f"Integrated {result.start_day} to {result.end_day} for customer {customer}: "
+        f"{result.rows} daily rows in {result.seconds:.2f} s."
+    )
+
+
+@customers_app.command("configure")
+def customers_configure(
+    customer_id: Annotated[str, typer.Argument(help="Customer id.")],
+    purchase_event: Annotated[
+        str | None,
+        typer.Option(
+            help="Event name that counts as a purchase, for new and returning customers."
+        ),
+    ] = None,
+    attribution_window: Annotated[
+        int | None, typer.Option(help="Default attribution window in days: 1, 7 or 30.")
+    ] = None,
+) -> None:
+    """Set a customer's purchase event and default attribution window."""
+    from creatives.customers.service import configure_attribution
+
+    async def work(engine: AsyncEngine) -> None:
+        async with engine.begin() as conn:
+            await configure_attribution(
+                conn, customer_id, purchase_event, attribution_window
+            )
+
+    with_engine(_settings(), work)
+    typer.echo(
+        f"Updated customer {customer_id}. Run `creatives integrate --customer {customer_id}` to apply it."
+    )
+
+
 @app.command()
 def openapi() -> None:
     """Print the OpenAPI schema as JSON (no database needed)."""
     from creatives.main import create_app
 
+    # Log lines go to stderr and only errors show, so stdout is the schema alone.
+    configure_logging("ERROR")
     settings = Settings(
-        jwt_secret_key="x" * 48, database_url="postgresql://unused/openapi"
+        jwt_secret_key=secrets.token_urlsafe(48),
+        database_url="postgresql://unused/openapi",
     )
     typer.echo(json.dumps(create_app(settings).openapi(), indent=2, sort_keys=True))

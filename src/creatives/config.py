@@ -22,6 +22,15 @@ WELL_KNOWN_SECRETS = frozenset(
     }
 )
 MIN_SECRET_LENGTH = 32
+MIN_DISTINCT_CHARACTERS = 12
+
+
+def _is_repeated(secret: str) -> bool:
+    """Tell whether the secret is one short piece written again and again."""
+    for size in range(1, len(secret) // 2 + 1):
+        if len(secret) % size == 0 and secret[:size] * (len(secret) // size) == secret:
+            return True
+    return False
 
 
 class InsecureSecretError(ValueError):
@@ -52,8 +61,37 @@ class Settings(BaseSettings):
     log_format: str = Field(default="console", pattern="^(console|json)$")
     log_level: str = "INFO"
     frontend_dir: Path = Field(default=Path("frontend/dist"))
+    integration_interval_seconds: float = Field(
+        default=300,
+        ge=0,
+        description="Seconds between attribution runs over new pixel events; 0 turns them off.",
+    )
     demo_email: str = "demo@creatives.local"
     demo_password: str = "demo-password"
+    pixel_rate_limit_per_ip: str = Field(
+        default="100/second",
+        description="Requests per client IP to the collector, in `limits` notation.",
+    )
+    pixel_rate_limit_per_site: str = Field(
+        default="5000/second",
+        description="Requests per site key to the collector, in `limits` notation.",
+    )
+    pixel_batch_delay_ms: float = Field(
+        default=2.0,
+        ge=0,
+        le=1000,
+        description="How long the batch writer gathers events before a flush, in ms.",
+    )
+    pixel_demo_site_key: str | None = Field(
+        default=None, description="Site key the demo shop under /demo-shop/ reports to."
+    )
+    pixel_demo_ad_id_param: str = "ad_id"
+    pixel_batch_max_events: int = Field(default=5000, ge=1, le=100_000)
+    pixel_queue_max_events: int = Field(
+        default=50_000,
+        ge=1,
+        description="Events waiting for a flush; past this the collector answers 503.",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -71,6 +109,10 @@ class Settings(BaseSettings):
             raise InsecureSecretError(f"JWT_SECRET_KEY is empty. {hint}")
         if secret.lower() in WELL_KNOWN_SECRETS:
             raise InsecureSecretError(f"JWT_SECRET_KEY is a well-known value. {hint}")
+        if len(set(secret)) < MIN_DISTINCT_CHARACTERS or _is_repeated(secret):
+            raise InsecureSecretError(
+                f"JWT_SECRET_KEY repeats a few characters; it must be random. {hint}"
+            )
         if len(secret) < MIN_SECRET_LENGTH:
             raise InsecureSecretError(
                 f"JWT_SECRET_KEY has {len(secret)} characters; at least "

@@ -151,6 +151,27 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# PostgreSQL text cannot hold NUL characters; a request carrying one is invalid input.
+_UNSTORABLE_TEXT = (
+    asyncpg.CharacterNotInRepertoireError,
+    asyncpg.UntranslatableCharacterError,
+)
+
+
+async def _statement_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DBAPIError)
+    cause = getattr(exc.orig, "__cause__", None) or exc.orig
+    if isinstance(cause, _UNSTORABLE_TEXT):
+        log.info("request_rejected", reason="unstorable_text", path=request.url.path)
+        return error_response(
+            422,
+            "validation_error",
+            "The request contains a NUL character or another character that cannot be "
+            "stored as text. Remove it and try again.",
+        )
+    return await _unexpected_error(request, exc)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled_error", path=request.url.path, error=type(exc).__name__)
     return error_response(
@@ -171,5 +192,5 @@ def install_error_handlers(app: FastAPI) -> None:
         asyncpg.PostgresConnectionError,
     ):
         app.add_exception_handler(unavailable, _database_error)
-    app.add_exception_handler(DBAPIError, _unexpected_error)
+    app.add_exception_handler(DBAPIError, _statement_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -9,10 +9,13 @@ import structlog
 def configure_logging(level: str = "INFO", log_format: str = "console") -> None:
     """Route structlog and the standard library through one renderer."""
     renderer: structlog.types.Processor
+    # Tracebacks never print local variables: they hold passwords and the token secret.
     if log_format == "json":
         renderer = structlog.processors.JSONRenderer()
     else:
-        renderer = structlog.dev.ConsoleRenderer(colors=False)
+        renderer = structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback
+        )
 
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
@@ -42,6 +45,7 @@ def configure_logging(level: str = "INFO", log_format: str = "console") -> None:
     logging.getLogger("uvicorn.access").disabled = True
     # pgserver logs every subprocess it runs, with full output, at INFO.
     logging.getLogger("pgserver").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

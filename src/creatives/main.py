@@ -8,8 +8,10 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from creatives.attribution import scheduler
 from creatives.attribution.router import router as attribution_router
 from creatives.auth.router import router as auth_router
+from creatives.auth.throttle import LoginThrottle
 from creatives.config import Settings, get_settings
 from creatives.creatives.router import router as creatives_router
 from creatives.customers.router import router as customers_router
@@ -19,6 +21,9 @@ from creatives.health.router import router as health_router
 from creatives.imports.router import router as imports_router
 from creatives.logging import get_logger
 from creatives.middleware import RequestIdMiddleware
+from creatives.pixel.demo_shop import router as demo_shop_router
+from creatives.pixel.lifecycle import start_collector, stop_collector
+from creatives.pixel.router import router as pixel_router
 
 log = get_logger(__name__)
 
@@ -61,10 +66,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = create_engine(database_url)
+        app.state.collector = await start_collector(database_url, settings)
+        integration = scheduler.start(
+            app.state.engine, settings.integration_interval_seconds
+        )
         log.info("server_started")
         try:
             yield
         finally:
+            await scheduler.stop(integration)
+            await stop_collector(app.state.collector)
             await app.state.engine.dispose()
             log.info("server_stopped")
 
@@ -75,16 +86,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.login_throttle = LoginThrottle()
     install_error_handlers(app)
     app.add_middleware(RequestIdMiddleware)
-    for router in (
+    routers = (
         health_router,
         auth_router,
         customers_router,
         creatives_router,
         attribution_router,
         imports_router,
-    ):
+        pixel_router,
+        demo_shop_router,
+    )
+    for router in routers:
         app.include_router(router)
     _mount_frontend(app, settings.frontend_dir)
     return app

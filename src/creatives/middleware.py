@@ -1,5 +1,6 @@
 """Request ids and one structured log line per request."""
 
+import json
 import time
 import uuid
 
@@ -21,6 +22,34 @@ def _incoming_request_id(scope: Scope) -> str | None:
     return None
 
 
+def _has_nul(scope: Scope) -> bool:
+    query: bytes = scope.get("query_string", b"")
+    return "\x00" in scope["path"] or b"%00" in query or b"\x00" in query
+
+
+async def _reject_nul(send: Send, request_id: str) -> None:
+    body = json.dumps(
+        {
+            "error": {
+                "code": "validation_error",
+                "message": "The URL contains a NUL character (%00). Remove it and try again.",
+            }
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 422,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (REQUEST_ID_HEADER, request_id.encode("latin-1")),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class RequestIdMiddleware:
     """Bind a request id to every log line of a request and return it as X-Request-ID."""
 
@@ -33,6 +62,10 @@ class RequestIdMiddleware:
             return
 
         request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        if _has_nul(scope):
+            await _reject_nul(send, request_id)
+            log.info("request_rejected", reason="nul_character", request_id=request_id)
+            return
         started = time.perf_counter()
         status = 500
         structlog.contextvars.bind_contextvars(request_id=request_id)

@@ -142,6 +142,8 @@ customers = Table(
     Column(
         "created_at", DateTime(timezone=True), server_default=func.now(), nullable=False
     ),
+    Column("attribution_window_days", Integer, nullable=False, server_default="7"),
+    Column("purchase_event", Text, nullable=False, server_default="order_completed"),
 )
 
 users = Table(
@@ -153,6 +155,12 @@ users = Table(
     Column("password_hash", Text, nullable=False),
     Column("role", String(16), nullable=False),
     Column("is_active", Boolean, nullable=False, server_default="true"),
+    Column(
+        "password_changed_at",
+        DateTime(timezone=True),
+        server_default=func.now(),
+        nullable=False,
+    ),
     Column(
         "created_at", DateTime(timezone=True), server_default=func.now(), nullable=False
     ),
@@ -191,4 +199,41 @@ ad_creative = Table(
     Column("customer_name", String, primary_key=True),
     Column("ad_id", String, primary_key=True),
     Column("creative_id", String, nullable=False),
+)
+
+# Derived from pixel_event_integrated_data by creatives.creatives.rollups.refresh_derived.
+ad_event_cumulative = Table(
+    "ad_event_cumulative",
+    metadata,
+    Column("customer_name", String(collation="C"), primary_key=True),
+    Column("ev", String(collation="C"), primary_key=True),
+    Column("date_column", Date, primary_key=True),
+    Column("ad_id", String(collation="C"), primary_key=True),
+    Column("fact_rows", BigInteger, nullable=False),
+    *(
+        Column(name, Numeric, nullable=False)
+        for name in (
+            "spend",
+            "clicks",
+            "impressions",
+            "sessions",
+            "number_of_events",
+            "number_of_events_attr_window_1",
+            "number_of_events_attr_window_7",
+            "number_of_events_attr_window_30",
+            "event_value",
+            "event_value_attr_window_1",
+            "event_value_attr_window_7",
+            "event_value_attr_window_30",
+        )
+    ),
+)
+
+event_day_range = Table(
+    "event_day_range",
+    metadata,
+    Column("customer_name", String(collation="C"), primary_key=True),
+    Column("ev", String(collation="C"), primary_key=True),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
 )

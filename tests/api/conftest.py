@@ -5,6 +5,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from creatives.config import Settings
@@ -19,15 +20,21 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         _env_file=None,  # type: ignore[call-arg]
         database_url=database_url,
         jwt_secret_key=TEST_SECRET,
+        integration_interval_seconds=0,
         frontend_dir=tmp_path / "no-frontend",
     )
 
 
 @pytest.fixture
+def app_under_test(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture
 async def client(
-    db: AsyncEngine, settings: Settings
+    db: AsyncEngine, app_under_test: FastAPI
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
+    app = app_under_test
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from creatives.auth import repository
 from creatives.auth.security import create_access_token
+from creatives.auth.service import set_password
 from tests import factories
 from tests.api.conftest import login
 from tests.conftest import TEST_SECRET
@@ -182,3 +183,84 @@ async def test_health_checks_database(
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
     assert len(response.headers["x-request-id"]) == 32
+
+
+async def test_nul_character_in_login_422(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _analyst(db)
+
+    response = await client.post(
+        "/api/account/login", json={"email": "ana@example.com\u0000", "password": "x"}
+    )
+
+    assert response.status_code == 422
+    assert "NUL character" in response.json()["error"]["message"]
+
+
+async def test_huge_subject_token_401(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _analyst(db)
+    token = create_access_token(
+        "99999999999999999999999", TEST_SECRET, timedelta(hours=1)
+    )
+
+    response = await client.get(
+        "/api/customers", headers={"Authorization": f"Bearer {token}"}
+    )
+
+    assert response.status_code == 401
+
+
+async def test_password_change_ends_old_tokens(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _analyst(db)
+    old_issue = datetime.now(UTC) - timedelta(minutes=5)
+    async with db.connect() as conn:
+        user = await repository.get_by_email(conn, "ana@example.com")
+    assert user is not None
+    old_token = create_access_token(
+        str(user.id), TEST_SECRET, timedelta(hours=1), now=old_issue
+    )
+    async with db.begin() as conn:
+        await set_password(conn, "ana@example.com", "a-new-password-1")
+
+    old = await client.get(
+        "/api/customers", headers={"Authorization": f"Bearer {old_token}"}
+    )
+    fresh = await client.get(
+        "/api/customers",
+        headers=await login(client, "ana@example.com", "a-new-password-1"),
+    )
+
+    assert old.status_code == 401
+    assert old.json()["error"]["code"] == "token_expired"
+    assert fresh.status_code == 200
+
+
+async def test_failed_logins_throttled(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _analyst(db)
+    wrong = {"email": "ana@example.com", "password": "wrong-password"}
+
+    statuses = [
+        (await client.post("/api/account/login", json=wrong)).status_code
+        for _ in range(10)
+    ]
+    blocked = await client.post(
+        "/api/account/login",
+        json={"email": "ANA@example.com", "password": factories.PASSWORD},
+    )
+
+    assert statuses == [401] * 10
+    assert blocked.status_code == 429
+    assert blocked.json()["error"]["code"] == "too_many_attempts"
+
+
+async def test_health_answers_head(client: httpx.AsyncClient, db: AsyncEngine) -> None:
+    response = await client.head("/api/health")
+
+    assert response.status_code == 200

@@ -239,8 +239,64 @@ async def test_daily_series_of_one_creative(
         headers=headers,
     )
 
-    assert [(d["date"], d["spend"], d["roas"]) for d in one.json()["days"]] == [
-        ("2024-05-01", 870.4, 3.25)
-    ]
-    assert [d["spend"] for d in everything.json()["days"]] == [870.4, 9.8, 1200.0]
+    one_days = one.json()["days"]
+    all_days = everything.json()["days"]
+    assert len(one_days) == 31
+    assert (one_days[0]["date"], one_days[0]["spend"], one_days[0]["roas"]) == (
+        "2024-05-01",
+        870.4,
+        3.25,
+    )
+    assert all(day["spend"] == 0.0 and day["roas"] is None for day in one_days[1:])
+    assert [day["spend"] for day in all_days[:3]] == [870.4, 9.8, 1200.0]
+    assert sum(day["spend"] for day in all_days) == pytest.approx(2080.2)
     assert unknown.status_code == 404
+
+
+async def test_unknown_event_404_lists_known(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+
+    response = await client.get(
+        "/api/customer/23/creatives/ORDER_COMPLETED/metrics",
+        params=RANGE,
+        headers=headers,
+    )
+
+    assert response.status_code == 404
+    assert "Known events: order_completed" in response.json()["error"]["message"]
+
+
+async def test_search_collapses_whitespace(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+
+    response = await client.get(
+        METRICS, params={**RANGE, "search": "  copy   A "}, headers=headers
+    )
+
+    assert [row["ad_ids"] for row in response.json()["rows"]] == [["A"]]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/customer/%00/creatives/filter-options",
+        "/api/customer/23/creatives/order%00/metrics?start_date=2024-05-01&end_date=2024-05-02",
+        "/api/customer/23/creatives/daily?event=a%00b&start_date=2024-05-01&end_date=2024-05-02",
+    ],
+)
+async def test_nul_character_in_url_422(
+    client: httpx.AsyncClient, db: AsyncEngine, path: str
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+
+    response = await client.get(path, headers=headers)
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"

@@ -1,6 +1,6 @@
 """The attribution model on the worked example: staged events and spend, exact results."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -310,3 +310,41 @@ async def test_conversions_endpoint_sums_equal_metrics(db: AsyncEngine) -> None:
     assert metrics.unattributed is not None
     assert metrics.unattributed.revenue == 20.0
     assert metrics.unattributed.actual_revenue == 200.0
+
+
+async def test_scheduler_integrates_new_events(db: AsyncEngine) -> None:
+    from creatives.attribution.scheduler import integrate_changes
+    from creatives.pixel.repository import ensure_partition
+
+    async with db.begin() as conn:
+        await factories.customer(conn, "23", currency="EUR", time_zone="UTC")
+        raw = await conn.get_raw_connection()
+        await ensure_partition(
+            raw.driver_connection, datetime.now(UTC).date().replace(day=1)
+        )  # type: ignore[arg-type]
+        await conn.execute(
+            text(
+                """
+                INSERT INTO creatives.pixel_events (
+                    customer_id, event_id, event_time, received_at, event_name, source,
+                    client_id, session_id, ad_id, value, currency, is_bot
+                ) VALUES
+                ('23', gen_random_uuid(), now(), now(), 'page_view', 'test', 'c1', 's1', 'A', NULL, NULL, false),
+                ('23', gen_random_uuid(), now(), now(), 'order_completed', 'test', 'c1', 's1', NULL, 25, 'EUR', false)
+                """
+            )
+        )
+
+    customers = await integrate_changes(db, datetime.now(UTC) - timedelta(minutes=5))
+
+    async with db.connect() as conn:
+        revenue = (
+            await conn.execute(
+                text(
+                    "SELECT sum(event_value_attr_window_1) FROM creatives.pixel_event_integrated_data "
+                    "WHERE customer_name = '23' AND ev = 'order_completed' AND ad_id = 'A'"
+                )
+            )
+        ).scalar_one()
+    assert customers == 1
+    assert revenue == Decimal("25")

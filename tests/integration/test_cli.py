@@ -55,7 +55,7 @@ async def test_load_seed_creatives_gives_ten_ads_three_copies(
     loaded = run_cli(database_url, "load", "dim_combined_creative", str(seed))
 
     assert loaded.returncode == 0, loaded.stderr
-    assert "Loaded 156 rows" in loaded.stdout
+    assert "Loaded 156 row(s)" in loaded.stdout
     async with db.connect() as conn:
         rows = (
             await conn.execute(
@@ -214,7 +214,27 @@ async def test_users_add_and_list(database_url: str, db: AsyncEngine) -> None:
         "--name",
         "Eve",
         "--password",
+        "pw-123456",
+    )
+    short = run_cli(
+        database_url,
+        "users",
+        "add",
+        "ivy@example.com",
+        "--name",
+        "Ivy",
+        "--password",
         "x",
+    )
+    invalid = run_cli(
+        database_url,
+        "users",
+        "add",
+        "bad-email",
+        "--name",
+        "Bad",
+        "--password",
+        "pw-123456",
     )
     listed = run_cli(database_url, "users", "list")
 
@@ -222,6 +242,8 @@ async def test_users_add_and_list(database_url: str, db: AsyncEngine) -> None:
     assert duplicate.returncode == 2
     assert "already exists" in duplicate.stderr
     assert "Eve@Example.com\tadmin\tactive\t23" in listed.stdout
+    assert "use at least 8" in short.stderr
+    assert "email 'bad-email' is invalid" in invalid.stderr
 
 
 def test_serve_refuses_well_known_secret(database_url: str) -> None:
@@ -236,3 +258,87 @@ def test_serve_refuses_empty_secret(database_url: str) -> None:
 
     assert result.returncode == 2
     assert "JWT_SECRET_KEY is empty" in result.stderr
+
+
+async def test_customers_pixel_prints_snippet(
+    database_url: str, db: AsyncEngine
+) -> None:
+    run_cli(
+        database_url,
+        *("customers", "add", "23", "--name", "Shop", "--currency", "EUR"),
+        *("--time-zone", "UTC"),
+    )
+
+    first = run_cli(database_url, "customers", "pixel", "23")
+    changed = run_cli(
+        database_url,
+        *("customers", "pixel", "23", "--allowed-origin", "https://Shop.example/"),
+        *("--ad-id-param", "adid", "--honor-privacy-signals"),
+    )
+    missing = run_cli(database_url, "customers", "pixel", "99")
+
+    assert first.returncode == 0, first.stderr
+    assert "allowed origins: any" in first.stdout
+    assert '<script async src="http://127.0.0.1:8000/pixel.js"' in first.stdout
+    assert "signing secret" not in first.stdout
+    key = first.stdout.split("site key: ", 1)[1].split()[0]
+    assert changed.returncode == 0, changed.stderr
+    assert f"site key: {key}" in changed.stdout
+    assert "allowed origins: https://shop.example" in changed.stdout
+    assert 'data-ad-id-param="adid"' in changed.stdout
+    assert "honours DNT and GPC: yes" in changed.stdout
+    assert missing.returncode == 2
+    assert "Customer '99' not found" in missing.stderr
+
+
+async def test_load_rejects_nan_spend(
+    database_url: str, db: AsyncEngine, tmp_path: Path
+) -> None:
+    run_cli(
+        database_url,
+        "customers",
+        "add",
+        "23",
+        "--name",
+        "Shop",
+        "--currency",
+        "EUR",
+        "--time-zone",
+        "UTC",
+    )
+    csv_file = tmp_path / "facts.csv"
+    csv_file.write_text(
+        "customer_name,ad_id,ev,date_column,spend\n23,A,order_completed,2024-05-01,NaN\n",
+        encoding="utf-8",
+    )
+
+    result = run_cli(database_url, "load", "pixel_event_integrated_data", str(csv_file))
+
+    assert result.returncode == 2
+    assert "column spend has the value NaN" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--currency", "XYZ", "'XYZ' is not an ISO 4217 code"),
+        ("--time-zone", "localtime", "'localtime' is not an IANA name"),
+    ],
+)
+async def test_customers_add_rejects_unknown_codes(
+    database_url: str, db: AsyncEngine, option: str, value: str, message: str
+) -> None:
+    values = {"--currency": "EUR", "--time-zone": "UTC", option: value}
+
+    result = run_cli(
+        database_url,
+        "customers",
+        "add",
+        "23",
+        "--name",
+        "S",
+        *[item for pair in values.items() for item in pair],
+    )
+
+    assert result.returncode == 2
+    assert message in result.stderr

@@ -1,4 +1,5 @@
 import os
+import secrets
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -103,4 +104,6 @@ def test_insecure_jwt_secrets_rejected(secret: str) -> None:
 
 
 def test_random_jwt_secret_accepted() -> None:
-    Settings(jwt_secret_key="x9" * 24, _env_file=None).check_jwt_secret()  # type: ignore[call-arg]
+    Settings(
+        jwt_secret_key=secrets.token_urlsafe(48), _env_file=None
+    ).check_jwt_secret()  # type: ignore[call-arg]

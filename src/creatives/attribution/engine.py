@@ -5,9 +5,9 @@ inside one transaction, which replaces the customer's rows for the day range:
 
 - a *paid session* is a session whose first page view carries an ad key; the session
   is credited to that ad;
-- each event takes the client's last paid session that started at or before it; the
+- each event takes the client's last paid session that started at or before it. The
   event is attributed within N days when that session started at most N x 24 hours
-  earlier (last click, inclusive boundary); otherwise it is unattributed;
+  earlier (last click, inclusive boundary), and is unattributed otherwise;
 - days are the customer's local days: the event's day for events, the session's day for
   sessions and users, the spend day for spend.
 """
@@ -20,9 +20,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 WINDOWS = (1, 7, 30)
+# Rows this job writes carry this medium, so a rebuild replaces exactly them and leaves rows
+# of imports and of `creatives load` alone.
+ATTRIBUTION_MEDIUM = "pixel_attribution"
+# The pixel sends `page_view`, but some storefront exports replayed through it name it `page_viewed`.
+
 LOOKBACK_DAYS = max(WINDOWS)
-# Rows of imported platform conversions carry this medium; attribution leaves them alone.
-PLATFORM_MEDIUM = "platform_import"
 
 STAGING_DDL = (
     """
@@ -108,7 +111,7 @@ WITH bounds AS (
 landing AS (
     SELECT DISTINCT ON (session_id) session_id, nullif(ad_key, '') AS ad_id
     FROM attribution_input
-    WHERE session_id IS NOT NULL AND event_name = 'page_view'
+    WHERE session_id IS NOT NULL AND event_name IN ('page_view', 'page_viewed')
     ORDER BY session_id, event_time, event_id
 )
 SELECT b.session_id, b.client_id, b.started_at,
@@ -267,7 +270,7 @@ def daily_rows_sql(default_window: int) -> str:
     page_views AS (
         SELECT session_ad_id AS ad_id, local_day AS day, count(*) AS pageviews
         FROM att_facts
-        WHERE session_ad_id IS NOT NULL AND event_name = 'page_view'
+        WHERE session_ad_id IS NOT NULL AND event_name IN ('page_view', 'page_viewed')
         GROUP BY 1, 2
     ),
     same_session AS (
@@ -299,7 +302,7 @@ def daily_rows_sql(default_window: int) -> str:
         UNION
         SELECT ad_id, day, ev FROM attributed
     )
-    SELECT :customer, k.day, to_char(k.day, 'YYYY-MM-DD'), k.ad_id, k.ev, 'paid',
+    SELECT :customer, k.day, to_char(k.day, 'YYYY-MM-DD'), k.ad_id, k.ev, :attribution_medium,
            m.channel, m.channel, k.ad_id,
            m.campaign_id, m.campaign_name, m.adset_id, m.adset_name, m.ad_name,
            coalesce(sp.spend, 0), coalesce(sp.impressions, 0), coalesce(sp.clicks, 0),
@@ -353,14 +356,14 @@ SELECT :customer, event_id, event_name, client_id, session_id, order_id, event_t
        CASE WHEN window_days IS NOT NULL THEN clicked_at END,
        window_days, is_new_customer
 FROM att_facts
-WHERE event_name <> 'page_view' AND (window_days IS NOT NULL OR session_ad_id IS NOT NULL)
+WHERE event_name NOT IN ('page_view', 'page_viewed') AND (window_days IS NOT NULL OR session_ad_id IS NOT NULL)
 """
 
 DELETE_SQL = (
     """
     DELETE FROM creatives.pixel_event_integrated_data
     WHERE customer_name = :customer AND date_column BETWEEN :start_day AND :end_day
-      AND medium IS DISTINCT FROM :platform_medium
+      AND medium = :attribution_medium
     """,
     """
     DELETE FROM creatives.unattributed_daily
@@ -390,7 +393,7 @@ async def integrate_staged(
         "end_day": days.end_day,
         "starts_at": days.starts_at,
         "ends_before": days.ends_before,
-        "platform_medium": PLATFORM_MEDIUM,
+        "attribution_medium": ATTRIBUTION_MEDIUM,
     }
     for statement in WORK_DDL:
         await conn.execute(text(statement))

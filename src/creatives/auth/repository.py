@@ -1,6 +1,7 @@
 """Queries on users and their customer memberships."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -17,6 +18,7 @@ class UserRecord:
     password_hash: str
     role: str
     is_active: bool
+    password_changed_at: datetime
 
 
 def _record(row: object) -> UserRecord:
@@ -63,7 +65,9 @@ async def set_password_hash(
     conn: AsyncConnection, user_id: int, password_hash: str
 ) -> None:
     await conn.execute(
-        update(users).where(users.c.id == user_id).values(password_hash=password_hash)
+        update(users)
+        .where(users.c.id == user_id)
+        .values(password_hash=password_hash, password_changed_at=func.now())
     )
 
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
 from creatives.auth import service
@@ -21,6 +21,10 @@ router = APIRouter(tags=["account"])
 AUTH_ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorResponse, "description": "Wrong email or password"},
     403: {"model": ErrorResponse, "description": "Account disabled"},
+    429: {
+        "model": ErrorResponse,
+        "description": "Too many failed logins for this email",
+    },
 }
 
 
@@ -32,10 +36,11 @@ AUTH_ERRORS: dict[int | str, dict[str, object]] = {
     operation_id="login",
 )
 async def login(
-    body: LoginRequest, conn: DbConnection, settings: AppSettings
+    body: LoginRequest, conn: DbConnection, settings: AppSettings, request: Request
 ) -> LoginResponse:
     """Exchange an email and password for an access token."""
-    return await service.login(conn, body.email, body.password, settings)
+    throttle = request.app.state.login_throttle
+    return await service.login(conn, body.email, body.password, settings, throttle)
 
 
 @router.post(
@@ -48,9 +53,13 @@ async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     conn: DbConnection,
     settings: AppSettings,
+    request: Request,
 ) -> TokenResponse:
     """OAuth2 password flow: `username` is the email. Used by the Authorize button of /docs."""
-    response = await service.login(conn, form.username, form.password, settings)
+    throttle = request.app.state.login_throttle
+    response = await service.login(
+        conn, form.username, form.password, settings, throttle
+    )
     return TokenResponse(
         access_token=response.access_token, expires_in=response.expires_in
     )

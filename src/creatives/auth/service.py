@@ -1,5 +1,6 @@
 """Login, token checks and user administration."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -13,6 +14,7 @@ from creatives.auth.security import (
     hash_password,
     verify_password,
 )
+from creatives.auth.throttle import LoginThrottle
 from creatives.config import Settings
 from creatives.customers import repository as customer_repository
 from creatives.errors import (
@@ -21,12 +23,16 @@ from creatives.errors import (
     InvalidCredentialsError,
     NotAuthenticatedError,
     NotFoundError,
+    TokenExpiredError,
 )
 from creatives.logging import get_logger
 
 log = get_logger(__name__)
 
 ROLES = ("admin", "analyst")
+MAX_USER_ID = 2**63 - 1  # users.id is a PostgreSQL bigint
+MIN_PASSWORD_LENGTH = 8
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 async def authenticate(conn: AsyncConnection, email: str, password: str) -> UserRecord:
@@ -58,17 +64,21 @@ async def user_from_token(
     claims = decode_access_token(
         token, settings.jwt_secret_key, settings.jwt_leeway_seconds
     )
+    invalid = "The access token is invalid. Log in again."
     try:
         user_id = int(claims["sub"])
     except (TypeError, ValueError) as error:
-        raise NotAuthenticatedError(
-            "The access token is invalid. Log in again."
-        ) from error
+        raise NotAuthenticatedError(invalid) from error
+    if not 0 < user_id <= MAX_USER_ID:
+        raise NotAuthenticatedError(invalid)
+
     user = await repository.get_by_id(conn, user_id)
     if user is None or not user.is_active:
         raise NotAuthenticatedError(
             "The account of this token no longer exists or is disabled."
         )
+    if claims["iat"] < int(user.password_changed_at.timestamp()):
+        raise TokenExpiredError("The password changed after this login. Log in again.")
     return user
 
 
@@ -84,9 +94,18 @@ async def public_user(conn: AsyncConnection, user: UserRecord) -> UserPublic:
 
 
 async def login(
-    conn: AsyncConnection, email: str, password: str, settings: Settings
+    conn: AsyncConnection,
+    email: str,
+    password: str,
+    settings: Settings,
+    throttle: LoginThrottle,
 ) -> LoginResponse:
-    user = await authenticate(conn, email, password)
+    await throttle.check(email)
+    try:
+        user = await authenticate(conn, email, password)
+    except InvalidCredentialsError:
+        await throttle.record_failure(email)
+        raise
     return LoginResponse(
         access_token=issue_token(user, settings),
         expires_in=settings.access_token_minutes * 60,
@@ -105,6 +124,13 @@ async def add_user(
     """Create a user with access to `customer_ids`; the caller commits."""
     if role not in ROLES:
         raise ValueError(f"role {role!r} is invalid; use one of: {', '.join(ROLES)}")
+    if not EMAIL_PATTERN.fullmatch(email.strip()):
+        raise ValueError(
+            f"email {email!r} is invalid; use an address such as ana@example.com"
+        )
+    if not display_name.strip():
+        raise ValueError("the display name is empty; pass --name with the user's name")
+    check_password(password)
     if await repository.get_by_email(conn, email) is not None:
         raise ConflictError(f"A user with email {email!r} already exists.")
     for customer_id in customer_ids:
@@ -120,7 +146,15 @@ async def add_user(
     return user_id
 
 
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(
+            f"the password has {len(password)} characters; use at least {MIN_PASSWORD_LENGTH}"
+        )
+
+
 async def set_password(conn: AsyncConnection, email: str, password: str) -> None:
+    check_password(password)
     user = await repository.get_by_email(conn, email)
     if user is None:
         raise NotFoundError(f"No user has email {email!r}.")

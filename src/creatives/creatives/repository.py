@@ -1,4 +1,7 @@
-"""SQL for the creative metrics. Facts are summed per ad before any mapping to creatives."""
+"""SQL for the creative metrics, read from the derived tables of `rollups`.
+
+Sums are taken per ad before any mapping to creatives, so no ad is counted twice.
+"""
 
 from dataclasses import dataclass
 from datetime import date
@@ -11,55 +14,128 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from creatives.creatives.metrics import ATTRIBUTION_COLUMNS, Attribution, Sums
 
 ZERO = Decimal(0)
-
-
-def _sums_sql(attribution: Attribution) -> str:
-    conversions, revenue = ATTRIBUTION_COLUMNS[attribution]
-    return (
-        "sum(spend) AS spend, sum(clicks) AS clicks, sum(impressions) AS impressions, "
-        f"sum(sessions) AS sessions, sum({conversions}) AS conversions, "
-        f"sum({revenue}) AS revenue"
-    )
+METRIC_NAMES = ("spend", "clicks", "impressions", "sessions", "conversions", "revenue")
 
 
 def _outer_sums_sql() -> str:
-    return ", ".join(
-        f"sum(s.{name}) AS {name}"
-        for name in (
-            "spend",
-            "clicks",
-            "impressions",
-            "sessions",
-            "conversions",
-            "revenue",
-        )
-    )
+    return ", ".join(f"sum(s.{name}) AS {name}" for name in METRIC_NAMES)
 
 
 # The fallback id repeats creative_id_for_ad() for ads the grouping has not seen yet.
 _CREATIVE_ID = "coalesce(ac.creative_id, 'a_' || left(md5(coalesce(s.ad_id, '')), 16))"
 
+# The days to look up for a range, clamped to the event's data: the running totals of the
+# day before the range are subtracted from those of its last day. No row when the range
+# misses the event's data entirely.
+_BOUNDS_SQL = """
+    bounds AS (
+        SELECT least(CAST(:start_date AS date) - 1, last_day) AS before_day,
+               least(CAST(:end_date AS date), last_day) AS end_day
+        FROM creatives.event_day_range
+        WHERE customer_name = :customer AND ev = :event
+          AND first_day <= :end_date AND last_day >= :start_date
+    )
+"""
+
+
+def _difference_sql(attribution: Attribution, end: str, before: str) -> str:
+    """Select the six metric sums as running totals of `end` minus those of `before`."""
+    conversions, revenue = ATTRIBUTION_COLUMNS[attribution]
+    sources = {
+        "spend": "spend",
+        "clicks": "clicks",
+        "impressions": "impressions",
+        "sessions": "sessions",
+        "conversions": conversions,
+        "revenue": revenue,
+    }
+    return ", ".join(
+        f"{end}.{column} - coalesce({before}.{column}, 0) AS {name}"
+        for name, column in sources.items()
+    )
+
 
 def _metrics_sql(attribution: Attribution) -> str:
+    # Each day's rows are one index range scan (the PK leads with customer, event and day),
+    # so the cost depends on the number of ads, not on the length of the range. MATERIALIZED
+    # keeps each a single scan, joined by hash on ad_id; inlined, the planner probed the
+    # index once per ad.
     return f"""
-    WITH ad_sums AS (
-        SELECT ad_id, {_sums_sql(attribution)}
-        FROM creatives.pixel_event_integrated_data
-        WHERE customer_name = :customer AND ev = :event
-          AND date_column BETWEEN :start_date AND :end_date
-        GROUP BY ad_id
+    WITH {_BOUNDS_SQL},
+    end_totals AS MATERIALIZED (
+        SELECT c.* FROM bounds
+        JOIN creatives.ad_event_cumulative c
+          ON c.customer_name = :customer AND c.ev = :event
+         AND c.date_column = bounds.end_day
+    ),
+    before_totals AS MATERIALIZED (
+        SELECT c.* FROM bounds
+        JOIN creatives.ad_event_cumulative c
+          ON c.customer_name = :customer AND c.ev = :event
+         AND c.date_column = bounds.before_day
+    ),
+    ad_sums AS (
+        SELECT e.ad_id, {_difference_sql(attribution, "e", "b")}
+        FROM end_totals e
+        LEFT JOIN before_totals b ON b.ad_id = e.ad_id
+        WHERE e.fact_rows > coalesce(b.fact_rows, 0)
+    ),
+    creative_sums AS (
+        SELECT {_CREATIVE_ID} AS creative_id,
+               array_agg(s.ad_id ORDER BY s.ad_id COLLATE "default") AS ad_ids,
+               {_outer_sums_sql()}
+        FROM ad_sums s
+        LEFT JOIN creatives.ad_creative ac
+          ON ac.customer_name = :customer AND ac.ad_id = s.ad_id
+        GROUP BY 1
     )
-    SELECT {_CREATIVE_ID} AS creative_id,
-           min(c.ad_copy) AS ad_copy,
-           (array_agg(c.ad_copies))[1] AS ad_copies,
-           array_agg(coalesce(s.ad_id, '') ORDER BY s.ad_id) AS ad_ids,
-           {_outer_sums_sql()}
-    FROM ad_sums s
-    LEFT JOIN creatives.ad_creative ac
-      ON ac.customer_name = :customer AND ac.ad_id = s.ad_id
+    SELECT s.*, c.ad_copy, c.ad_copies
+    FROM creative_sums s
     LEFT JOIN creatives.creative c
-      ON c.customer_name = :customer AND c.creative_id = ac.creative_id
-    GROUP BY 1
+      ON c.customer_name = :customer AND c.creative_id = s.creative_id
+    """
+
+
+def _daily_sql(attribution: Attribution, creative_filter: str) -> str:
+    conversions, revenue = ATTRIBUTION_COLUMNS[attribution]
+    sources = {
+        "fact_rows": "fact_rows",
+        "spend": "spend",
+        "clicks": "clicks",
+        "impressions": "impressions",
+        "sessions": "sessions",
+        "conversions": conversions,
+        "revenue": revenue,
+    }
+    totals = ", ".join(f"sum(s.{column}) AS {name}" for name, column in sources.items())
+    changes = ", ".join(
+        f"{name} - lag({name}, 1, 0) OVER by_day AS {name}" for name in sources
+    )
+    # Every ad has a row on every day from its first fact on, so the totals over the ads
+    # are defined on consecutive days and one day's sums are the change from the day before.
+    # Days without any fact (fact_rows unchanged) are left out, as when summing the facts.
+    return f"""
+    WITH {_BOUNDS_SQL},
+    day_totals AS (
+        SELECT s.date_column AS day, {totals}
+        FROM bounds
+        JOIN creatives.ad_event_cumulative s
+          ON s.customer_name = :customer AND s.ev = :event
+         AND s.date_column BETWEEN bounds.before_day AND bounds.end_day
+        LEFT JOIN creatives.ad_creative ac
+          ON ac.customer_name = :customer AND ac.ad_id = s.ad_id
+        WHERE TRUE {creative_filter}
+        GROUP BY s.date_column
+    ),
+    day_sums AS (
+        SELECT day, {changes}
+        FROM day_totals
+        WINDOW by_day AS (ORDER BY day)
+    )
+    SELECT day, {", ".join(METRIC_NAMES)}
+    FROM day_sums
+    WHERE day >= :start_date AND fact_rows > 0
+    ORDER BY day
     """
 
 
@@ -131,23 +207,7 @@ async def daily_sums(
     if creative_ids:
         creative_filter = f"AND {_CREATIVE_ID} IN :creative_ids"
         params["creative_ids"] = creative_ids
-    query = text(
-        f"""
-        SELECT s.date_column AS day, {_outer_sums_sql()}
-        FROM (
-            SELECT ad_id, date_column, {_sums_sql(attribution)}
-            FROM creatives.pixel_event_integrated_data
-            WHERE customer_name = :customer AND ev = :event
-              AND date_column BETWEEN :start_date AND :end_date
-            GROUP BY ad_id, date_column
-        ) s
-        LEFT JOIN creatives.ad_creative ac
-          ON ac.customer_name = :customer AND ac.ad_id = s.ad_id
-        WHERE TRUE {creative_filter}
-        GROUP BY s.date_column
-        ORDER BY s.date_column
-        """
-    )
+    query = text(_daily_sql(attribution, creative_filter))
     if creative_ids:
         query = query.bindparams(bindparam("creative_ids", expanding=True))
     result = await conn.execute(query, params)
@@ -158,13 +218,13 @@ async def event_ranges(
     conn: AsyncConnection, customer: str
 ) -> list[tuple[str, date, date]]:
     """Return each event name of the customer with its first and last day."""
+    # The stored collation of `ev` is "C"; sort as the database's default did before.
     query = text(
         """
-        SELECT ev, min(date_column) AS first_day, max(date_column) AS last_day
-        FROM creatives.pixel_event_integrated_data
-        WHERE customer_name = :customer AND ev IS NOT NULL AND date_column IS NOT NULL
-        GROUP BY ev
-        ORDER BY ev
+        SELECT ev, first_day, last_day
+        FROM creatives.event_day_range
+        WHERE customer_name = :customer
+        ORDER BY ev COLLATE "default"
         """
     )
     result = await conn.execute(query, {"customer": customer})

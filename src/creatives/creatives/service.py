@@ -32,6 +32,7 @@ MAX_RANGE_DAYS = 3 * 366
 MAX_PAGE_SIZE = 1000
 DEFAULT_EVENT = "order_completed"
 DEFAULT_RANGE_DAYS = 30
+RATIO_FIELDS = ("roas", "ctr", "cpc", "cpm", "cpa", "conversion_rate")
 SORTABLE_FIELDS = (
     "ad_copy",
     "spend",
@@ -168,26 +169,44 @@ def metric_columns(currency: str, attribution: Attribution) -> list[MetricColumn
     ]
 
 
-def _matches(row: CreativeRow, needle: str) -> bool:
-    haystack = " ".join([row.ad_copy or "", *row.ad_ids]).casefold()
+def _matches(item: repository.CreativeSums, needle: str) -> bool:
+    haystack = " ".join([item.ad_copy or "", *item.ad_ids]).casefold()
     return needle in haystack
 
 
-def _sort_rows(
-    rows: list[CreativeRow], field: str, descending: bool
-) -> list[CreativeRow]:
-    def key(row: CreativeRow) -> tuple[bool, float | str, str]:
-        value = getattr(row, field)
+def _sort_value(item: repository.CreativeSums, field: str) -> float | str | None:
+    """Return the value a row shows in `field`, without building the whole row."""
+    if field == "ad_copy":
+        return item.ad_copy
+    if field in RATIO_FIELDS:
+        return _number(getattr(compute_ratios(item.sums), field))
+    return float(getattr(item.sums, field))
+
+
+def _sort_creatives(
+    items: list[repository.CreativeSums], field: str, descending: bool
+) -> list[repository.CreativeSums]:
+    def key(item: repository.CreativeSums) -> tuple[bool, float | str, str]:
+        value = _sort_value(item, field)
         # Undefined values (no copy, a ratio over zero) go last in either direction.
         missing = value is None
         if field == "ad_copy":
-            sortable: float | str = (value or "").casefold()
+            sortable: float | str = str(value or "").casefold()
         else:
             sortable = value if value is not None else 0.0
-        return (missing != descending, sortable, row.id)
+        return (missing != descending, sortable, item.creative_id)
 
-    ordered = sorted(rows, key=key, reverse=descending)
-    return ordered
+    return sorted(items, key=key, reverse=descending)
+
+
+def _creative_row(item: repository.CreativeSums) -> CreativeRow:
+    return CreativeRow(
+        id=item.creative_id,
+        ad_copy=item.ad_copy,
+        ad_copies=item.ad_copies,
+        ad_ids=item.ad_ids,
+        **metric_values(item.sums),
+    )
 
 
 async def _unattributed(
@@ -227,35 +246,29 @@ async def get_metrics(
         query.end_date,
         query.attribution,
     )
-    rows = [
-        CreativeRow(
-            id=item.creative_id,
-            ad_copy=item.ad_copy,
-            ad_copies=item.ad_copies,
-            ad_ids=item.ad_ids,
-            **metric_values(item.sums),
-        )
-        for item in grouped
-    ]
-    sums_by_id = {item.creative_id: item.sums for item in grouped}
-
+    if not grouped:
+        await _require_event(conn, customer, query.event)
     if query.search and query.search.strip():
-        needle = query.search.strip().casefold()
-        rows = [row for row in rows if _matches(row, needle)]
+        # Copy is grouped after collapsing whitespace, so the search collapses it too.
+        needle = " ".join(query.search.split()).casefold()
+        grouped = [item for item in grouped if _matches(item, needle)]
 
     totals = Sums()
-    for row in rows:
-        totals.add(sums_by_id[row.id])
+    for item in grouped:
+        totals.add(item.sums)
 
-    rows = _sort_rows(rows, sort_field, descending)
+    # Only the rows of the requested page are built; a large customer has thousands of
+    # creatives, and building every row cost more than the query.
+    ordered = _sort_creatives(grouped, sort_field, descending)
     first = (query.page - 1) * query.page_size
+    page = ordered[first : first + query.page_size]
     unattributed = await _unattributed(conn, customer, query)
     return MetricsResponse(
         columns=metric_columns(customer.currency, query.attribution),
-        rows=rows[first : first + query.page_size],
+        rows=[_creative_row(item) for item in page],
         totals=MetricValues(**metric_values(totals)),
         currency=customer.currency,
-        row_count=len(rows),
+        row_count=len(grouped),
         page=query.page,
         page_size=query.page_size,
         event=query.event,
@@ -288,8 +301,20 @@ async def get_daily(
         event=query.event,
         attribution=query.attribution,
         creative_ids=creative_ids,
-        days=[DailyPoint(date=day, **metric_values(sums)) for day, sums in days],
+        days=_every_day(query.start_date, query.end_date, dict(days)),
     )
+
+
+async def _require_event(
+    conn: AsyncConnection, customer: CustomerPublic, event: str
+) -> None:
+    """Raise 404 for an event the customer never had, so a typo does not read as zero spend."""
+    events = [name for name, _, _ in await repository.event_ranges(conn, customer.id)]
+    if event not in events:
+        known = ", ".join(events) or "none yet"
+        raise NotFoundError(
+            f"Event {event!r} not found for customer {customer.id!r}. Known events: {known}."
+        )
 
 
 async def require_creative(
@@ -299,6 +324,20 @@ async def require_creative(
         raise NotFoundError(
             f"Creative {creative_id!r} not found for customer {customer.id!r}."
         )
+
+
+def _every_day(
+    start: date, end: date, sums_by_day: dict[date, Sums]
+) -> list[DailyPoint]:
+    """List every day of the range; a day without rows has zero sums, so charts show a gap as 0."""
+    points = []
+    day = start
+    while day <= end:
+        points.append(
+            DailyPoint(date=day, **metric_values(sums_by_day.get(day, Sums())))
+        )
+        day += timedelta(days=1)
+    return points
 
 
 def default_range(first_day: date, last_day: date) -> DateRange:
@@ -319,9 +358,9 @@ async def get_filter_options(
         last_day = max(last for _, _, last in ranges)
         date_range = DateRange(start_date=first_day, end_date=last_day)
         default_date_range = default_range(first_day, last_day)
-    default_event = DEFAULT_EVENT if DEFAULT_EVENT in events else None
-    if default_event is None and events:
-        default_event = events[0]
+    default_event = (
+        DEFAULT_EVENT if DEFAULT_EVENT in events else (events[0] if events else None)
+    )
     return FilterOptions(
         events=events,
         date_range=date_range,

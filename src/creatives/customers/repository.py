@@ -1,6 +1,6 @@
 """Queries on customers."""
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from creatives.customers.schemas import CustomerCreate, CustomerPublic
@@ -45,3 +45,22 @@ async def get(conn: AsyncConnection, customer_id: str) -> CustomerPublic | None:
 
 async def insert_customer(conn: AsyncConnection, customer: CustomerCreate) -> None:
     await conn.execute(insert(customers).values(**customer.model_dump()))
+
+
+async def update_attribution(
+    conn: AsyncConnection,
+    customer_id: str,
+    purchase_event: str | None,
+    window_days: int | None,
+) -> bool:
+    values: dict[str, object] = {}
+    if purchase_event is not None:
+        values["purchase_event"] = purchase_event
+    if window_days is not None:
+        values["attribution_window_days"] = window_days
+    if not values:
+        return await get(conn, customer_id) is not None
+    result = await conn.execute(
+        update(customers).where(customers.c.id == customer_id).values(**values)
+    )
+    return bool(result.rowcount)

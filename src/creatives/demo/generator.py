@@ -142,6 +142,11 @@ def _r(k: int, day: str = "d.day_index", ad: str = "a.ad_index") -> str:
     return RANDOM.format(c="CAST(:customer_index AS bigint)", a=ad, d=day, k=k)
 
 
+# Each step is a subquery with OFFSET 0. Without that fence PostgreSQL inlines the steps and
+# copies every expression into each place that uses it, so one row cost hundreds of hash calls.
+# With it, every random draw and every derived figure is computed once. The per-day figures
+# (spend, traffic, the draws shared by all events) are computed once per ad and day, before
+# the join with the events multiplies the rows.
 FACTS_SQL = f"""
 INSERT INTO creatives.pixel_event_integrated_data (
     campaign_name, medium, source, adset_name, ad_name, bg_source, bg_source_id, date,
@@ -155,7 +160,7 @@ INSERT INTO creatives.pixel_event_integrated_data (
     shopify_revenue_attr_window_30, ad_status, adset_status, campaign_status, pageviews,
     is_integrated_channel
 )
-WITH ad_profile AS (
+WITH ad_profile AS MATERIALIZED (
     SELECT a.*,
            4 + 260 * power({_r(0, day="0")}, 2) AS daily_budget,
            0.004 + 0.028 * {_r(1, day="0")} AS ctr,
@@ -165,37 +170,44 @@ WITH ad_profile AS (
 ),
 ad_day AS (
     SELECT p.*, d.day_index, (CAST(:start_date AS date) + d.day_index) AS day,
-           CASE WHEN {_r(4, ad="p.ad_index")} < 0.07 THEN 0::numeric
-                ELSE round((p.daily_budget * (0.55 + 0.9 * {_r(5, ad="p.ad_index")})
-                     * CASE WHEN extract(isodow FROM CAST(:start_date AS date) + d.day_index) >= 6
-                            THEN 1.2 ELSE 1 END)::numeric, 2)
-           END AS spend,
-           {_r(6, ad="p.ad_index")} AS noise
+           {_r(4, ad="p.ad_index")} AS zero_draw,
+           {_r(5, ad="p.ad_index")} AS spend_draw,
+           {_r(6, ad="p.ad_index")} AS noise,
+           {_r(7, ad="p.ad_index")} AS events_draw,
+           {_r(8, ad="p.ad_index")} AS f30,
+           {_r(9, ad="p.ad_index")} AS f7,
+           {_r(10, ad="p.ad_index")} AS f1,
+           {_r(11, ad="p.ad_index")} AS basket
     FROM ad_profile p
     CROSS JOIN LATERAL generate_series(p.first_day, p.last_day) AS d(day_index)
+    OFFSET 0
+),
+spent AS (
+    SELECT *,
+           CASE WHEN zero_draw < 0.07 THEN 0::numeric
+                ELSE round((daily_budget * (0.55 + 0.9 * spend_draw)
+                     * CASE WHEN extract(isodow FROM day) >= 6 THEN 1.2 ELSE 1 END)::numeric, 2)
+           END AS spend
+    FROM ad_day
+    OFFSET 0
 ),
 traffic AS (
-    SELECT *,
-           round(spend / cpm * 1000) AS impressions
-    FROM ad_day
+    SELECT *, round(spend / cpm * 1000) AS impressions FROM spent OFFSET 0
 ),
 clicks AS (
-    SELECT *, round(impressions * ctr * (0.8 + 0.4 * noise)) AS clicks FROM traffic
+    SELECT *, round(impressions * ctr * (0.8 + 0.4 * noise)) AS clicks FROM traffic OFFSET 0
 ),
 sessions AS (
     SELECT *,
            round(clicks * (0.72 + 0.2 * noise)) + floor(3 * noise * quality) AS sessions
     FROM clicks
+    OFFSET 0
 ),
 rows AS (
-    SELECT s.*, e.ev, e.event_index, e.value_factor,
-           floor(s.sessions * e.rate * s.quality * (0.5 + {_r(7, ad="s.ad_index", day="s.day_index")}))
-               AS events_session,
-           {_r(8, ad="s.ad_index", day="s.day_index")} AS f30,
-           {_r(9, ad="s.ad_index", day="s.day_index")} AS f7,
-           {_r(10, ad="s.ad_index", day="s.day_index")} AS f1,
-           {_r(11, ad="s.ad_index", day="s.day_index")} AS basket
+    SELECT s.*, e.ev, e.value_factor,
+           floor(s.sessions * e.rate * s.quality * (0.5 + s.events_draw)) AS events_session
     FROM sessions s CROSS JOIN demo_events e
+    OFFSET 0
 ),
 valued AS (
     SELECT *,
@@ -203,35 +215,45 @@ valued AS (
                AS value_session,
            floor(events_session * (0.78 + 0.22 * f30)) AS events_30
     FROM rows
+    OFFSET 0
 ),
 windows AS (
     SELECT *,
            round(value_session * (0.78 + 0.22 * f30)::numeric, 2) AS value_30,
            floor(events_30 * (0.7 + 0.3 * f7)) AS events_7
     FROM valued
+    OFFSET 0
 ),
 narrow AS (
     SELECT *,
            round(value_30 * (0.7 + 0.3 * f7)::numeric, 2) AS value_7,
            floor(events_7 * (0.45 + 0.45 * f1)) AS events_1
     FROM windows
+    OFFSET 0
+),
+final AS (
+    SELECT *,
+           round(value_7 * (0.45 + 0.45 * f1)::numeric, 2) AS value_1,
+           ev = 'order_completed' AS is_order
+    FROM narrow
+    OFFSET 0
 )
 SELECT campaign_name, 'paid', :channel, adset_name, ad_name, :channel, ad_id, day::text,
        sessions, round(sessions * 0.86), round(sessions * 0.55), events_session,
-       CASE WHEN ev = 'order_completed' THEN value_session END,
-       CASE WHEN ev = 'order_completed' THEN floor(events_session * 0.6) END,
-       CASE WHEN ev = 'order_completed' THEN events_session - floor(events_session * 0.6) END,
+       CASE WHEN is_order THEN value_session END,
+       CASE WHEN is_order THEN floor(events_session * 0.6) END,
+       CASE WHEN is_order THEN events_session - floor(events_session * 0.6) END,
        ev, ad_id, impressions, clicks, spend, campaign_id, adset_id,
-       CASE WHEN ev = 'order_completed' THEN value_7 END, events_7, :customer,
-       CASE WHEN ev = 'order_completed' THEN round(value_session * 0.6, 2) END,
-       CASE WHEN ev = 'order_completed' THEN value_session - round(value_session * 0.6, 2) END,
+       CASE WHEN is_order THEN value_7 END, events_7, :customer,
+       CASE WHEN is_order THEN round(value_session * 0.6, 2) END,
+       CASE WHEN is_order THEN value_session - round(value_session * 0.6, 2) END,
        day, value_session, value_7, events_1, events_7, events_30,
-       round(value_7 * (0.45 + 0.45 * f1)::numeric, 2), value_7, value_30,
-       CASE WHEN ev = 'order_completed' THEN round(value_7 * (0.45 + 0.45 * f1)::numeric, 2) END,
-       CASE WHEN ev = 'order_completed' THEN value_7 END,
-       CASE WHEN ev = 'order_completed' THEN value_30 END,
+       value_1, value_7, value_30,
+       CASE WHEN is_order THEN value_1 END,
+       CASE WHEN is_order THEN value_7 END,
+       CASE WHEN is_order THEN value_30 END,
        'ACTIVE', 'ACTIVE', 'ACTIVE', round(sessions * 2.6), 1
-FROM narrow
+FROM final
 """
 
 CREATIVE_SQL = """

@@ -15,8 +15,9 @@ class Health(BaseModel):
     database: str
 
 
-@router.get(
+@router.api_route(
     "/api/health",
+    methods=["GET", "HEAD"],
     response_model=Health,
     responses={503: {"model": ErrorResponse}},
     operation_id="health",

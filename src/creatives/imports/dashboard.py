@@ -31,7 +31,8 @@ def _count_share(column: str) -> str:
     return f"(p.{column} * (d.i + 1)) / d.n - (p.{column} * d.i) / d.n"
 
 
-_SPREAD = f"""
+# Shared with the attribution job, which reads the same daily spend.
+SPREAD_DAILY_SQL = f"""
     SELECT p.channel, p.ad_key, p.campaign_id, p.campaign_name, p.ad_set_id,
            p.ad_set_name, p.ad_name, d.day,
            {_money_share("spend_converted")} AS spend,
@@ -65,7 +66,7 @@ _INSERT_FACTS = f"""
            to_char(s.day, 'YYYY-MM-DD'), s.day, s.spend, s.impressions, s.clicks,
            s.conversions, s.conversions, s.conversions, s.conversions, s.conversions,
            s.revenue, s.revenue, s.revenue, s.revenue, s.revenue
-    FROM ({_SPREAD}) s
+    FROM ({SPREAD_DAILY_SQL}) s
 """
 
 _DELETE_FACTS = """

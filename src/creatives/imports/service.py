@@ -20,7 +20,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from creatives.creatives.grouping import refresh_customer
+from creatives.attribution.integration import integrate_in_transaction
 from creatives.customers import repository as customers
 from creatives.errors import NotFoundError
 from creatives.imports import dashboard, repository
@@ -351,11 +351,13 @@ async def refresh_dashboard_rows(
 
     Writes daily fact rows (periods spread evenly over their days) and one creative
     dimension row per ad, then rebuilds the customer's creative grouping. Returns the
-    number of daily fact rows written.
+    number of daily fact rows written. The attribution job then re-attributes the same
+    days, because the spend of the pixel rows comes from these imports too.
     """
     facts = await dashboard.replace_facts(conn, customer_id, start, end)
     ads = await dashboard.replace_dimension(conn, customer_id, start, end)
-    await refresh_customer(conn, customer_id)
+    # Re-attributes these days and rebuilds the grouping and the running totals.
+    await integrate_in_transaction(conn, customer_id, start, end)
     log.info(
         "dashboard_rows_refreshed",
         customer_id=customer_id,

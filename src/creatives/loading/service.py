@@ -3,13 +3,15 @@
 import csv
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import asyncpg
-from sqlalchemy import text
+from sqlalchemy import Float, Numeric, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from creatives.creatives.grouping import refresh_customer
+from creatives.creatives.rollups import refresh_derived
 from creatives.errors import ValidationFailedError
 from creatives.logging import get_logger
 from creatives.tables import ORIGINAL_TABLES, SCHEMA
@@ -90,6 +92,27 @@ async def _copy_into_staging(
     return int(status.split()[-1])
 
 
+async def _non_finite_value(
+    conn: AsyncConnection, table: str, header: list[str]
+) -> tuple[str, str] | None:
+    """Find a NaN or infinite number: PostgreSQL's numeric accepts them, sums do not."""
+    numeric = {
+        name for name, kind in ORIGINAL_TABLES[table] if kind in (Numeric, Float)
+    }
+    for column in (name for name in header if name in numeric):
+        row = (
+            await conn.execute(
+                text(
+                    f"SELECT {column}::text AS value FROM load_staging "
+                    f"WHERE {column} IN ('NaN', 'Infinity', '-Infinity') LIMIT 1"
+                )
+            )
+        ).first()
+        if row is not None:
+            return column, row.value
+    return None
+
+
 async def _unknown_customers(conn: AsyncConnection) -> list[str]:
     query = text(
         "SELECT DISTINCT s.customer_name FROM load_staging s "
@@ -99,8 +122,17 @@ async def _unknown_customers(conn: AsyncConnection) -> list[str]:
     return [str(row[0]) for row in await conn.execute(query)]
 
 
+async def _first_day_per_customer(conn: AsyncConnection) -> dict[str, date | None]:
+    """Return each loaded customer with the earliest day of its new rows (None: no day)."""
+    query = text(
+        "SELECT customer_name, min(date_column) AS first_day FROM load_staging "
+        "GROUP BY customer_name"
+    )
+    return {str(row.customer_name): row.first_day for row in await conn.execute(query)}
+
+
 async def load_csv(engine: AsyncEngine, table: str, path: Path) -> LoadResult:
-    """Append a CSV to one of the original tables and refresh the creative grouping."""
+    """Append a CSV to one of the original tables and refresh the tables derived from it."""
     if table not in ORIGINAL_TABLES:
         raise ValidationFailedError(
             f"Unknown table {table!r}; use one of: {', '.join(ORIGINAL_TABLES)}."
@@ -110,6 +142,13 @@ async def load_csv(engine: AsyncEngine, table: str, path: Path) -> LoadResult:
     log.info("load_started", table=table, file=path.name)
     async with engine.begin() as conn:
         rows = await _copy_into_staging(conn, path, table, header)
+        non_finite = await _non_finite_value(conn, table, header)
+        if non_finite is not None:
+            column, value = non_finite
+            raise ValidationFailedError(
+                f"{path}: column {column} has the value {value}; numbers must be finite. "
+                "Fix the file and load it again; nothing was written."
+            )
         unknown = await _unknown_customers(conn)
         if unknown:
             raise ValidationFailedError(
@@ -119,13 +158,13 @@ async def load_csv(engine: AsyncEngine, table: str, path: Path) -> LoadResult:
         await conn.execute(
             text(f"INSERT INTO {SCHEMA}.{table} SELECT * FROM load_staging")
         )
-        customers = [
-            str(row[0])
-            for row in await conn.execute(
-                text("SELECT DISTINCT customer_name FROM load_staging")
-            )
-        ]
+        first_days = await _first_day_per_customer(conn)
+        customers = sorted(first_days)
         for customer in customers:
+            # Fact rows without a day count in no metric, so they need no refresh.
+            first_day = first_days[customer]
+            if table == "pixel_event_integrated_data" and first_day is not None:
+                await refresh_derived(conn, customer, first_day)
             await refresh_customer(conn, customer)
     log.info("load_finished", table=table, rows=rows, customers=customers)
     return LoadResult(table=table, rows=rows, customers=sorted(customers))

@@ -1,0 +1,152 @@
+"""Benchmark datasets: one database per scale, filled by `creatives demo`."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import psycopg
+
+from creatives.database import to_sync_url
+from creatives.embedded_postgres import start_embedded_postgres
+
+CREATIVES = str(Path(sys.executable).with_name("creatives"))
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    customers: int
+    ads: int
+    days: int
+    events: int
+
+    def demo_args(self) -> list[str]:
+        return [
+            "--customers",
+            str(self.customers),
+            "--ads",
+            str(self.ads),
+            "--days",
+            str(self.days),
+            "--events",
+            str(self.events),
+        ]
+
+
+# Every demo customer has the same shape, so the largest customer is the same at both
+# scales. The large scale has eight times as many customers around it.
+SCALES = {
+    "small": Scale("small", customers=2, ads=2000, days=365, events=5),
+    "large": Scale("large", customers=16, ads=2000, days=365, events=5),
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    scale: Scale
+    url: str
+    fact_rows: int
+    derived_rows: int
+    load_seconds: float
+
+
+def libpq(url: str) -> str:
+    return to_sync_url(url).replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def _database_url(server_url: str, database: str) -> str:
+    base, _, query = libpq(server_url).partition("?")
+    return base.rsplit("/", 1)[0] + f"/{database}" + (f"?{query}" if query else "")
+
+
+@contextmanager
+def server(results: Path) -> Iterator[str]:
+    """Yield the URL of a server to create the databases on: DATABASE_URL's or an embedded one."""
+    configured = os.environ.get("DATABASE_URL")
+    if configured:
+        yield libpq(configured)
+        return
+    embedded = start_embedded_postgres(results / "postgres", database="postgres")
+    try:
+        yield embedded.libpq_url("postgres")
+    finally:
+        embedded.stop()
+
+
+def _count(url: str, table: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(f"SELECT count(*) FROM creatives.{table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _recreate(server_url: str, database: str) -> None:
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{database}"')
+
+
+def _run_demo(url: str, scale: Scale, log_file: Path) -> float:
+    """Run `creatives demo` into `url`; its log, with each customer's step times, goes to `log_file`."""
+    environment = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "INFO"}
+    subprocess.run(
+        [CREATIVES, "migrate"], env=environment, check=True, capture_output=True
+    )
+    started = time.perf_counter()
+    with log_file.open("w") as log:
+        subprocess.run(
+            [CREATIVES, "demo", *scale.demo_args()],
+            env=environment,
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return time.perf_counter() - started
+
+
+def prepare(server_url: str, scale: Scale, results: Path, rebuild: bool) -> Dataset:
+    """Build the scale's database, or reuse the one a previous run built with the same shape."""
+    database = f"creatives_bench_{scale.name}"
+    url = _database_url(server_url, database)
+    marker = results / f"dataset-{scale.name}.json"
+    if not rebuild and marker.exists():
+        saved = json.loads(marker.read_text())
+        if saved.get("scale") == asdict(scale):
+            print(
+                f"Reusing the {scale.name} dataset ({database}); --rebuild rebuilds it."
+            )
+            return Dataset(
+                scale,
+                url,
+                saved["fact_rows"],
+                saved["derived_rows"],
+                saved["load_seconds"],
+            )
+
+    print(f"Building the {scale.name} dataset in {database} ...", flush=True)
+    _recreate(server_url, database)
+    seconds = _run_demo(url, scale, results / f"demo-{scale.name}.log")
+    dataset = Dataset(
+        scale,
+        url,
+        _count(url, "pixel_event_integrated_data"),
+        _count(url, "ad_event_cumulative"),
+        seconds,
+    )
+    marker.write_text(
+        json.dumps(
+            {
+                "scale": asdict(scale),
+                "fact_rows": dataset.fact_rows,
+                "derived_rows": dataset.derived_rows,
+                "load_seconds": seconds,
+            }
+        )
+    )
+    print(f"  {dataset.fact_rows:,} fact rows in {seconds:.1f} s", flush=True)
+    return dataset

@@ -1,0 +1,157 @@
+"""Fill the engine's staging tables from the pixel's events and the imported spend."""
+
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from creatives.attribution.engine import AttributionSettings, DayRange
+from creatives.errors import ValidationFailedError
+from creatives.imports.dashboard import SPREAD_DAILY_SQL
+
+# A rate published up to this many days before the event's day still applies, so that
+# weekends and bank holidays (days without a published rate) use the last rate before.
+RATE_LOOKBACK_DAYS = 6
+UTM_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
+
+def ad_key_column(parameter: str) -> str:
+    """Return the pixel column that contains the customer's ad key.
+
+    The collector stores the value of the site's ad id parameter in `ad_id`; UTM parameters
+    have columns of their own, so a customer whose links carry the ad id in `utm_content`
+    reads that column.
+    """
+    return parameter if parameter in UTM_PARAMETERS else "ad_id"
+
+
+EVENT_RATES_SQL = f"""
+CREATE TEMPORARY TABLE attribution_rates ON COMMIT DROP AS
+SELECT needed.currency, needed.day, chosen.factor
+FROM (
+    SELECT DISTINCT currency, (event_time AT TIME ZONE :time_zone)::date AS day
+    FROM creatives.pixel_events
+    WHERE customer_id = :customer AND event_time >= :starts_at AND event_time < :ends_before
+      AND value IS NOT NULL AND currency IS NOT NULL AND currency <> :target AND NOT is_bot
+) needed
+LEFT JOIN LATERAL (
+    SELECT CASE WHEN r.base_currency = needed.currency THEN r.rate ELSE 1 / r.rate END AS factor
+    FROM creatives.exchange_rates r
+    WHERE r.rate_date BETWEEN needed.day - {RATE_LOOKBACK_DAYS} AND needed.day
+      AND ((r.base_currency = needed.currency AND r.quote_currency = :target)
+        OR (r.base_currency = :target AND r.quote_currency = needed.currency))
+    ORDER BY r.rate_date DESC, r.base_currency = needed.currency DESC
+    LIMIT 1
+) chosen ON true
+"""
+
+
+def events_sql(ad_key: str) -> str:
+    return f"""
+    INSERT INTO attribution_input (
+        event_id, client_id, session_id, event_time, event_name, value, order_id, ad_key
+    )
+    SELECT e.event_id::text, e.client_id, e.session_id, e.event_time, e.event_name,
+           CASE
+               WHEN e.value IS NULL THEN NULL
+               WHEN e.currency IS NULL OR e.currency = :target THEN e.value
+               ELSE round(e.value * r.factor, 6)
+           END,
+           e.order_id, nullif(e.{ad_key}, '')
+    FROM creatives.pixel_events e
+    LEFT JOIN attribution_rates r
+      ON r.currency = e.currency AND r.day = (e.event_time AT TIME ZONE :time_zone)::date
+    WHERE e.customer_id = :customer AND NOT e.is_bot
+      AND e.event_time >= :sessions_from AND e.event_time < :ends_before
+    """
+
+
+CLIENTS_SQL = """
+INSERT INTO attribution_clients (client_id, first_seen_at, first_purchase_at)
+SELECT e.client_id, min(e.event_time),
+       min(e.event_time) FILTER (WHERE e.event_name = :purchase_event)
+FROM creatives.pixel_events e
+WHERE e.customer_id = :customer AND NOT e.is_bot
+  AND e.client_id IN (SELECT DISTINCT client_id FROM attribution_input WHERE client_id IS NOT NULL)
+GROUP BY e.client_id
+"""
+
+# Period rows (a month of an Ads Manager export) are spread over their days exactly as the
+# import's own dashboard rows are, so both read the same daily spend.
+SPEND_SQL = f"""
+INSERT INTO attribution_spend (
+    ad_id, day, spend, impressions, clicks, channel, campaign_id, campaign_name,
+    adset_id, adset_name, ad_name
+)
+SELECT s.ad_key, s.day, s.spend, s.impressions, s.clicks, s.channel, s.campaign_id,
+       s.campaign_name, s.ad_set_id, s.ad_set_name, s.ad_name
+FROM ({SPREAD_DAILY_SQL}) s
+"""
+
+
+async def _check_rates(conn: AsyncConnection, target: str) -> None:
+    missing = (
+        await conn.execute(
+            text(
+                "SELECT currency, day FROM attribution_rates WHERE factor IS NULL "
+                "ORDER BY day, currency LIMIT 1"
+            )
+        )
+    ).first()
+    if missing is not None:
+        raise ValidationFailedError(
+            f"No exchange rate for {missing.currency}/{target} on {missing.day} (or the "
+            f"{RATE_LOOKBACK_DAYS} days before). Import one with `creatives import rates FILE`."
+        )
+
+
+async def stage_all(
+    conn: AsyncConnection,
+    settings: AttributionSettings,
+    currency: str,
+    ad_id_parameter: str,
+    days: DayRange,
+) -> None:
+    """Copy the events, clients and spend that the engine needs for `days` into staging."""
+    params = {
+        "customer": settings.customer_id,
+        "time_zone": settings.time_zone,
+        "target": currency,
+        "purchase_event": settings.purchase_event,
+        "starts_at": days.sessions_from,
+        "sessions_from": days.sessions_from,
+        "ends_before": days.ends_before,
+        "start": days.start_day,
+        "end": days.end_day,
+    }
+    await conn.execute(text(EVENT_RATES_SQL), params)
+    await _check_rates(conn, currency)
+    await conn.execute(text(events_sql(ad_key_column(ad_id_parameter))), params)
+    await conn.execute(text("ANALYZE attribution_input"))
+    await conn.execute(text(CLIENTS_SQL), params)
+    await conn.execute(text(SPEND_SQL), params)
+
+
+async def data_bounds(
+    conn: AsyncConnection, customer: str, time_zone: str
+) -> tuple[date, date] | None:
+    """Return the first and last local day with events or spend, or None when there is none."""
+    row = (
+        await conn.execute(
+            text(
+                """
+                SELECT least(e.first_day, s.first_day) AS first_day,
+                       greatest(e.last_day, s.last_day) AS last_day
+                FROM (SELECT (min(event_time) AT TIME ZONE :time_zone)::date AS first_day,
+                             (max(event_time) AT TIME ZONE :time_zone)::date AS last_day
+                      FROM creatives.pixel_events WHERE customer_id = :customer) e,
+                     (SELECT min(period_start) AS first_day, max(period_end) AS last_day
+                      FROM creatives.ad_performance WHERE customer_id = :customer) s
+                """
+            ),
+            {"customer": customer, "time_zone": time_zone},
+        )
+    ).one()
+    if row.first_day is None:
+        return None
+    return row.first_day, row.last_day

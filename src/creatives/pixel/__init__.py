@@ -1,0 +1,1 @@
+"""First-party tracking pixel and event collector."""

@@ -1,0 +1,264 @@
+"""SQL of the pixel: sites, monthly partitions, batched event inserts, salts and drops.
+
+The collector talks to PostgreSQL through asyncpg directly: one multi-row statement per
+flush is the hot path, and it needs no ORM.
+"""
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import asyncpg
+
+from creatives.pixel.validation import EVENT_COLUMNS, EventRow, SiteConfig
+
+SCHEMA = "creatives"
+OUTCOME_STORED = "stored"
+OUTCOME_DUPLICATE_EVENT = "duplicate_event"
+OUTCOME_DUPLICATE_ORDER = "duplicate_order"
+
+_COLUMN_TYPES = {
+    "customer_id": "varchar",
+    "event_id": "uuid",
+    "event_time": "timestamptz",
+    "received_at": "timestamptz",
+    "client_time": "timestamptz",
+    "visitor_hash": "bytea",
+    "value": "numeric",
+    "is_bot": "boolean",
+}
+
+
+def _column_type(name: str) -> str:
+    return _COLUMN_TYPES.get(name, "text")
+
+
+def _select_list(prefix: str = "") -> str:
+    casts = {"properties": "::jsonb", "currency": "::char(3)"}
+    return ", ".join(f"{prefix}{name}{casts.get(name, '')}" for name in EVENT_COLUMNS)
+
+
+# One round trip per flush. The idempotence keys are claimed first (rows that lose are
+# duplicates of committed events); then the order keys, in input order, so the first event
+# of an order wins; then the surviving rows go into the partitioned table.
+INSERT_EVENTS = f"""
+WITH input AS (
+    SELECT * FROM unnest(
+        {", ".join(f"${i + 1}::{_column_type(name)}[]" for i, name in enumerate(EVENT_COLUMNS))}
+    ) WITH ORDINALITY AS t({", ".join(EVENT_COLUMNS)}, ord)
+),
+new_keys AS (
+    INSERT INTO {SCHEMA}.pixel_event_keys (customer_id, event_id, received_at)
+    SELECT customer_id, event_id, received_at FROM input ORDER BY ord
+    ON CONFLICT DO NOTHING
+    RETURNING customer_id, event_id
+),
+fresh AS (
+    SELECT input.* FROM input JOIN new_keys USING (customer_id, event_id)
+),
+new_orders AS (
+    INSERT INTO {SCHEMA}.pixel_orders (customer_id, event_name, order_id, event_id)
+    SELECT customer_id, event_name, order_id, event_id
+    FROM fresh WHERE order_id IS NOT NULL ORDER BY ord
+    ON CONFLICT DO NOTHING
+    RETURNING customer_id, event_id
+),
+stored AS (
+    INSERT INTO {SCHEMA}.pixel_events ({", ".join(EVENT_COLUMNS)})
+    SELECT {_select_list("fresh.")} FROM fresh
+    WHERE fresh.order_id IS NULL
+       OR (fresh.customer_id, fresh.event_id) IN (SELECT customer_id, event_id FROM new_orders)
+    RETURNING customer_id, event_id
+)
+SELECT 's' AS kind, customer_id, event_id FROM stored
+UNION ALL
+SELECT 'k', customer_id, event_id FROM new_keys
+"""
+
+
+def _columns(rows: Sequence[EventRow]) -> list[list[Any]]:
+    return [[getattr(row, name) for row in rows] for name in EVENT_COLUMNS]
+
+
+async def insert_events(
+    conn: asyncpg.Connection, rows: Sequence[EventRow]
+) -> list[str]:
+    """Insert rows whose (customer, event id) pairs are distinct; return each row's outcome."""
+    result = await conn.fetch(INSERT_EVENTS, *_columns(rows))
+    stored = {(r["customer_id"], r["event_id"]) for r in result if r["kind"] == "s"}
+    claimed = {(r["customer_id"], r["event_id"]) for r in result if r["kind"] == "k"}
+    outcomes = []
+    for row in rows:
+        key = (row.customer_id, row.event_id)
+        if key in stored:
+            outcomes.append(OUTCOME_STORED)
+        elif key in claimed:
+            outcomes.append(OUTCOME_DUPLICATE_ORDER)
+        else:
+            outcomes.append(OUTCOME_DUPLICATE_EVENT)
+    return outcomes
+
+
+def month_start(moment: datetime | date) -> date:
+    return date(moment.year, moment.month, 1)
+
+
+def next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def partition_name(month: date) -> str:
+    return f"pixel_events_{month:%Y%m}"
+
+
+async def ensure_partition(conn: asyncpg.Connection, month: date) -> None:
+    """Create the partition of one month unless it exists; safe to race with other workers."""
+    name = partition_name(month)
+    statement = (
+        f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{name} PARTITION OF {SCHEMA}.pixel_events "
+        f"FOR VALUES FROM ('{month.isoformat()}+00') TO ('{next_month(month).isoformat()}+00')"
+    )
+    try:
+        await conn.execute(statement)
+    except (asyncpg.DuplicateTableError, asyncpg.UniqueViolationError):
+        # Another worker created it between our check and our CREATE.
+        return
+
+
+async def existing_partitions(conn: asyncpg.Connection) -> set[date]:
+    names = await conn.fetch(
+        """
+        SELECT child.relname FROM pg_inherits
+        JOIN pg_class parent ON parent.oid = pg_inherits.inhparent
+        JOIN pg_class child ON child.oid = pg_inherits.inhrelid
+        JOIN pg_namespace ns ON ns.oid = parent.relnamespace
+        WHERE ns.nspname = $1 AND parent.relname = 'pixel_events'
+        """,
+        SCHEMA,
+    )
+    months = set()
+    for record in names:
+        suffix = str(record["relname"]).removeprefix("pixel_events_")
+        if len(suffix) == 6 and suffix.isdigit():
+            months.add(date(int(suffix[:4]), int(suffix[4:]), 1))
+    return months
+
+
+async def daily_salt(conn: asyncpg.Connection, day: date) -> bytes:
+    """Return the salt of `day`, creating it, and delete the salts of earlier days."""
+    async with conn.transaction():
+        await conn.execute(
+            f"INSERT INTO {SCHEMA}.pixel_salts (day, salt) VALUES ($1, $2) "
+            "ON CONFLICT (day) DO NOTHING",
+            day,
+            secrets.token_bytes(32),
+        )
+        await conn.execute(f"DELETE FROM {SCHEMA}.pixel_salts WHERE day < $1", day)
+        salt: bytes = await conn.fetchval(
+            f"SELECT salt FROM {SCHEMA}.pixel_salts WHERE day = $1", day
+        )
+    return salt
+
+
+@dataclass(frozen=True)
+class SiteRecord:
+    """A customer's pixel settings, with the secret that signs server-to-server calls."""
+
+    config: SiteConfig
+    site_key: str
+    secret: str
+    allowed_origins: tuple[str, ...]
+    honor_privacy_signals: bool
+
+
+_SITE_QUERY = f"""
+    SELECT s.customer_id, c.currency, s.site_key, s.secret, s.allowed_origins,
+           s.ad_id_param, s.honor_privacy_signals
+    FROM {SCHEMA}.pixel_sites s JOIN {SCHEMA}.customers c ON c.id = s.customer_id
+"""
+
+
+def _site(record: asyncpg.Record) -> SiteRecord:
+    return SiteRecord(
+        config=SiteConfig(
+            customer_id=record["customer_id"],
+            currency=record["currency"],
+            ad_id_param=record["ad_id_param"],
+        ),
+        site_key=record["site_key"],
+        secret=record["secret"],
+        allowed_origins=tuple(record["allowed_origins"]),
+        honor_privacy_signals=record["honor_privacy_signals"],
+    )
+
+
+async def list_sites(conn: asyncpg.Connection) -> list[SiteRecord]:
+    return [_site(record) for record in await conn.fetch(_SITE_QUERY)]
+
+
+async def get_site(conn: asyncpg.Connection, customer_id: str) -> SiteRecord | None:
+    record = await conn.fetchrow(_SITE_QUERY + " WHERE s.customer_id = $1", customer_id)
+    return None if record is None else _site(record)
+
+
+async def record_drops(
+    conn: asyncpg.Connection, day: date, counts: Iterable[tuple[str, str, int]]
+) -> None:
+    """Add (customer id, reason, events) counts to the day's drop table."""
+    await conn.executemany(
+        f"""
+        INSERT INTO {SCHEMA}.pixel_drops (day, customer_id, reason, events)
+        VALUES ($1, $2, $3, $4)
+        ON CONFLICT (day, customer_id, reason)
+        DO UPDATE SET events = {SCHEMA}.pixel_drops.events + EXCLUDED.events
+        """,
+        [(day, customer, reason, events) for customer, reason, events in counts],
+    )
+
+
+def new_site_key() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def new_secret() -> str:
+    return secrets.token_hex(32)
+
+
+async def create_site(conn: asyncpg.Connection, customer_id: str) -> None:
+    """Give a customer a site key and a signing secret unless it already has them."""
+    await conn.execute(
+        f"INSERT INTO {SCHEMA}.pixel_sites (customer_id, site_key, secret) "
+        "VALUES ($1, $2, $3) ON CONFLICT (customer_id) DO NOTHING",
+        customer_id,
+        new_site_key(),
+        new_secret(),
+    )
+
+
+async def update_site(
+    conn: asyncpg.Connection,
+    customer_id: str,
+    *,
+    allowed_origins: Sequence[str] | None = None,
+    ad_id_param: str | None = None,
+    honor_privacy_signals: bool | None = None,
+    rotate_secret: bool = False,
+) -> None:
+    await conn.execute(
+        f"""
+        UPDATE {SCHEMA}.pixel_sites SET
+            allowed_origins = coalesce($2, allowed_origins),
+            ad_id_param = coalesce($3, ad_id_param),
+            honor_privacy_signals = coalesce($4, honor_privacy_signals),
+            secret = CASE WHEN $5 THEN $6 ELSE secret END
+        WHERE customer_id = $1
+        """,
+        customer_id,
+        None if allowed_origins is None else list(allowed_origins),
+        ad_id_param,
+        honor_privacy_signals,
+        rotate_secret,
+        new_secret(),
+    )
