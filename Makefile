@@ -9,7 +9,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run test lint chromium bench bench-pixel
+.PHONY: help install run test lint chromium frontend bench bench-pixel
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -34,15 +34,25 @@ secret: .env
 		printf 'JWT_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')" >> .env; \
 		echo "Wrote a new JWT_SECRET_KEY to .env"; }
 
-run: install secret  ## Serve on http://127.0.0.1:8000 with demo data (embedded PostgreSQL unless DATABASE_URL is set).
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
+	cd frontend && npm run build
+
+frontend: frontend/dist/index.html  ## Build the dashboard into frontend/dist.
+
+run: install secret frontend  ## Serve on http://127.0.0.1:8000 with demo data (embedded PostgreSQL unless DATABASE_URL is set).
 	$(VENV)/bin/creatives serve --demo-if-empty
 
 # Browser tests drive Debian's Chromium; a browser download is not possible everywhere.
 chromium:
 	@command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
 
-test: lint chromium  ## Run the checks and every test (TEST_DATABASE_URL, or a throwaway embedded PostgreSQL).
+test: lint chromium frontend  ## Run the checks and every test (TEST_DATABASE_URL, or a throwaway embedded PostgreSQL).
+	cd frontend && npm run check:api && npm run format:check && npm test
 	$(VENV)/bin/pytest
+	scripts/e2e.sh
 
 lint: install  ## Check formatting, lint rules and types.
 	$(VENV)/bin/ruff format --check src tests bench

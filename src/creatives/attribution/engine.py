@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from creatives.creatives.rollups import refresh_derived
+
 WINDOWS = (1, 7, 30)
 # Rows this job writes carry this medium, so a rebuild replaces exactly them and leaves rows
 # of imports and of `creatives load` alone.
@@ -412,4 +414,5 @@ async def integrate_staged(
 
     await conn.execute(text("DROP TABLE att_facts"))
     await conn.execute(text("DROP TABLE att_sessions"))
+    await refresh_derived(conn, settings.customer_id, days.start_day)
     return int(result.rowcount)

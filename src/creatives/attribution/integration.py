@@ -15,7 +15,6 @@ from creatives.attribution.engine import (
 )
 from creatives.attribution.staging import data_bounds, stage_all
 from creatives.creatives.grouping import refresh_customer
-from creatives.creatives.rollups import refresh_derived
 from creatives.errors import NotFoundError, ValidationFailedError
 from creatives.logging import get_logger
 
@@ -108,7 +107,6 @@ async def integrate_in_transaction(
     )
     rows = await integrate_staged(conn, customer.settings, days)
     await refresh_customer(conn, customer_id)
-    await refresh_derived(conn, customer_id, start_day)
     for table in (
         "attribution_input",
         "attribution_clients",

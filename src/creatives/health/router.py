@@ -15,9 +15,10 @@ class Health(BaseModel):
     database: str
 
 
-@router.api_route(
+# Load balancers often probe with HEAD; it shares the GET handler but not the schema entry.
+@router.head("/api/health", include_in_schema=False)
+@router.get(
     "/api/health",
-    methods=["GET", "HEAD"],
     response_model=Health,
     responses={503: {"model": ErrorResponse}},
     operation_id="health",

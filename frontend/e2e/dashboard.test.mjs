@@ -1,0 +1,432 @@
+// Browser tests of the dashboard against a running Creatives server with demo
+// data (E2E_BASE_URL). Every case runs once per browser time zone, one east
+// and one west of UTC, so a date shifted by a UTC conversion fails.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+
+import {
+  apiGet,
+  apiToken,
+  BASE_URL,
+  columnTexts,
+  launchBrowser,
+  money,
+  newContext,
+  parseMoney,
+  query,
+  signIn,
+  syntheticRow,
+  waitForColumn,
+  waitForRows,
+} from "./support.mjs";
+
+const TIME_ZONES = ["Europe/Berlin", "America/New_York"];
+
+let browser;
+let token;
+let customer;
+let options;
+
+before(async () => {
+  browser = await launchBrowser();
+  token = await apiToken();
+  const customers = await apiGet(token, "/api/customers");
+  customer = customers[0];
+  options = await apiGet(
+    token,
+    `/api/customer/${customer.id}/creatives/filter-options`,
+  );
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+function metricsPath(event) {
+  return `/api/customer/${customer.id}/creatives/${encodeURIComponent(event)}/metrics`;
+}
+
+async function apiMetrics({ event, start, end, attribution, search }) {
+  return apiGet(token, metricsPath(event), {
+    start_date: start,
+    end_date: end,
+    attribution,
+    ...(search ? { search } : {}),
+    sort: "-spend",
+    page_size: 1000,
+  });
+}
+
+function defaultView() {
+  return {
+    event: options.default_event,
+    start: options.default_date_range.start_date,
+    end: options.default_date_range.end_date,
+    attribution: options.default_attribution,
+  };
+}
+
+/** Checks that the grid's first page shows the API's rows in spend order. */
+async function assertGridMatchesApi(page, response) {
+  const expected = response.rows
+    .slice(0, 25)
+    .map((row) => money(row.spend, response.currency));
+  if (expected.length === 0) {
+    await page.getByTestId("empty-state").waitFor();
+    return;
+  }
+  await waitForColumn(page, "spend", expected);
+  const displayed = await columnTexts(page, "spend");
+  assert.deepEqual(displayed, expected.slice(0, displayed.length));
+
+  // Ad copies are compared where the spend is unique, because rows with equal
+  // spend may come in either order.
+  const spendCounts = new Map();
+  for (const row of response.rows)
+    spendCounts.set(row.spend, (spendCounts.get(row.spend) ?? 0) + 1);
+  const copies = await columnTexts(page, "ad_copy");
+  response.rows.slice(0, copies.length).forEach((row, index) => {
+    if (spendCounts.get(row.spend) !== 1) return;
+    assert.ok(
+      copies[index].startsWith(
+        (row.ad_copies[0] ?? row.ad_copy ?? "No ad copy").trim().slice(0, 30),
+      ),
+      `row ${index + 1}: expected ad copy of ${row.id}, got "${copies[index]}"`,
+    );
+  });
+
+  const counter = page.locator(".MuiTablePagination-displayedRows");
+  await assert.doesNotReject(() =>
+    counter
+      .filter({ hasText: `of ${response.row_count}` })
+      .waitFor({ timeout: 5000 }),
+  );
+  const totalSpend = page.getByTestId("total-spend");
+  await totalSpend
+    .filter({ hasText: money(response.totals.spend, response.currency) })
+    .waitFor();
+}
+
+/** Types a date into a MUI date field, section by section. */
+async function setDate(page, label, iso) {
+  const [year, month, day] = iso.split("-").map(Number);
+  const group = page.getByRole("group", { name: label });
+  await group.getByRole("spinbutton", { name: "Day" }).click();
+  await page.keyboard.type(String(day).padStart(2, "0"));
+  await group.getByRole("spinbutton", { name: "Month" }).click();
+  await page.keyboard.type(String(month).padStart(2, "0"));
+  await group.getByRole("spinbutton", { name: "Year" }).click();
+  await page.keyboard.type(String(year));
+  await page.keyboard.press("Tab");
+}
+
+function shiftDays(iso, days) {
+  const [year, month, day] = iso.split("-").map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day + days));
+  return date.toISOString().slice(0, 10);
+}
+
+for (const timeZone of TIME_ZONES) {
+  describe(`dashboard in ${timeZone}`, () => {
+    // One signed-in browser context per time zone; each test opens its own
+    // page in it. Tests that end the session use a context of their own.
+    let context;
+
+    before(async () => {
+      context = await newContext(browser, timeZone);
+      const page = await context.newPage();
+      await page.goto(`${BASE_URL}/login`);
+      await signIn(page);
+      await waitForRows(page);
+      await page.close();
+    });
+
+    after(async () => {
+      await context?.close();
+    });
+
+    async function openDashboard(path = "/") {
+      const page = await context.newPage();
+      await page.goto(`${BASE_URL}${path}`);
+      await waitForRows(page);
+      return page;
+    }
+
+    async function withFreshContext(run) {
+      const fresh = await newContext(browser, timeZone);
+      try {
+        await run(await fresh.newPage());
+      } finally {
+        await fresh.close();
+      }
+    }
+
+    test("wrong password shows the message", async () => {
+      await withFreshContext(async (page) => {
+        await page.goto(`${BASE_URL}/login`);
+        await signIn(page, "not-the-password");
+        const message = page.getByTestId("login-error");
+        await message.waitFor();
+        assert.equal(
+          await message.textContent(),
+          "Email or password is incorrect.",
+        );
+        assert.match(page.url(), /\/login/);
+      });
+    });
+
+    test("login shows the API's rows", async () => {
+      await withFreshContext(async (page) => {
+        await page.goto(`${BASE_URL}/`);
+        await page.waitForURL(/\/login/);
+        await signIn(page);
+        await waitForRows(page);
+
+        const view = defaultView();
+        assert.deepEqual(query(page), {
+          customer: customer.id,
+          event: view.event,
+          start: view.start,
+          end: view.end,
+          attribution: view.attribution,
+          sort: "-spend",
+        });
+        await assertGridMatchesApi(page, await apiMetrics(view));
+      });
+    });
+
+    test("changing event and dates updates the table", async () => {
+      const page = await openDashboard();
+      const other = options.events.find(
+        (event) => event !== options.default_event,
+      );
+      assert.ok(other, "the demo data should have a second event");
+      await page.getByRole("combobox", { name: "Event" }).click();
+      await page.getByRole("option", { name: other, exact: true }).click();
+      await page.waitForURL((url) => url.searchParams.get("event") === other);
+      await assertGridMatchesApi(
+        page,
+        await apiMetrics({ ...defaultView(), event: other }),
+      );
+
+      const start = shiftDays(options.default_date_range.start_date, 3);
+      const end = shiftDays(options.default_date_range.end_date, -2);
+      await setDate(page, "Start date", start);
+      await page.waitForURL((url) => url.searchParams.get("start") === start);
+      await setDate(page, "End date", end);
+      await page.waitForURL((url) => url.searchParams.get("end") === end);
+      const view = { ...defaultView(), event: other, start, end };
+      await assertGridMatchesApi(page, await apiMetrics(view));
+      await page.close();
+    });
+
+    test("reload keeps the filters", async () => {
+      const page = await openDashboard();
+      await page.getByRole("button", { name: "1 day" }).click();
+      await page.waitForURL(
+        (url) => url.searchParams.get("attribution") === "1d",
+      );
+      await page.getByLabel("Search ad copy").fill("a");
+      await page.waitForURL((url) => url.searchParams.get("search") === "a");
+      const before = page.url();
+
+      await page.reload();
+      await waitForRows(page);
+      assert.equal(page.url(), before);
+      const dayButton = page.getByRole("button", { name: "1 day" });
+      assert.equal(await dayButton.getAttribute("aria-pressed"), "true");
+      assert.equal(await page.getByLabel("Search ad copy").inputValue(), "a");
+      await page.close();
+    });
+
+    test("Restore filters returns to the defaults", async () => {
+      const other = options.events.find(
+        (event) => event !== options.default_event,
+      );
+      const page = await openDashboard(
+        `/?customer=${customer.id}&event=${other}&attribution=30d&search=a&sort=roas`,
+      );
+      await page.getByRole("button", { name: "Restore filters" }).click();
+      const view = defaultView();
+      await page.waitForURL(
+        (url) => url.searchParams.get("event") === view.event,
+      );
+      assert.deepEqual(query(page), {
+        customer: customer.id,
+        event: view.event,
+        start: view.start,
+        end: view.end,
+        attribution: view.attribution,
+        sort: "-spend",
+      });
+      assert.equal(await page.getByLabel("Search ad copy").inputValue(), "");
+      await assertGridMatchesApi(page, await apiMetrics(view));
+      await page.close();
+    });
+
+    test("sorting spend is numeric", async () => {
+      const page = await openDashboard();
+      await page.getByRole("combobox", { name: /rows per page/i }).click();
+      await page.getByRole("option", { name: "100" }).click();
+      const header = page.getByRole("columnheader", { name: "Spend" });
+      await header.click();
+      await page.waitForURL((url) => url.searchParams.get("sort") === "spend");
+      await header.click();
+      await page.waitForURL((url) => url.searchParams.get("sort") === "-spend");
+
+      const values = (await columnTexts(page, "spend")).map(parseMoney);
+      assert.ok(
+        values.length > 1,
+        "the demo data should show more than one creative",
+      );
+      for (let index = 1; index < values.length; index++) {
+        assert.ok(
+          values[index - 1] >= values[index],
+          `spend not descending at row ${index + 1}`,
+        );
+      }
+      await page.close();
+    });
+
+    test("spend sorts 9.80 below 870.40 below 1,200.00", async () => {
+      const page = await context.newPage();
+      const spends = [870.4, 9.8, 1200, 55, 100000];
+      await page.route(/\/creatives\/[^/]+\/metrics/, async (route) => {
+        const response = await route.fetch();
+        const body = await response.json();
+        body.rows = spends.map((spend, index) =>
+          syntheticRow(`sort-${index}`, spend),
+        );
+        body.row_count = spends.length;
+        await route.fulfill({ response, json: body });
+      });
+      await page.goto(`${BASE_URL}/?customer=${customer.id}&sort=-spend`);
+      await waitForRows(page);
+      const descending = [100000, 1200, 870.4, 55, 9.8].map((value) =>
+        money(value, options.currency),
+      );
+      await waitForColumn(page, "spend", descending);
+
+      await page.getByRole("columnheader", { name: "Spend" }).click();
+      await waitForColumn(page, "spend", [...descending].reverse());
+      await page.close();
+    });
+
+    test("a shared link opens the same view", async () => {
+      const event = options.events.at(-1);
+      const start = shiftDays(options.date_range.end_date, -20);
+      const end = shiftDays(options.date_range.end_date, -5);
+      const link =
+        `/?customer=${customer.id}&event=${event}&start=${start}&end=${end}` +
+        `&attribution=30d&sort=-revenue`;
+
+      await withFreshContext(async (page) => {
+        await page.goto(`${BASE_URL}${link}`);
+        await page.waitForURL(/\/login\?next=/);
+        await signIn(page);
+        await page.waitForURL(
+          (url) => url.pathname === "/" && url.searchParams.has("start"),
+        );
+        assert.deepEqual(query(page), {
+          customer: customer.id,
+          event,
+          start,
+          end,
+          attribution: "30d",
+          sort: "-revenue",
+        });
+        const monthButton = page.getByRole("button", { name: "30 days" });
+        assert.equal(await monthButton.getAttribute("aria-pressed"), "true");
+        const response = await apiMetrics({
+          event,
+          start,
+          end,
+          attribution: "30d",
+        });
+        await page
+          .getByTestId("total-spend")
+          .filter({ hasText: money(response.totals.spend, response.currency) })
+          .waitFor();
+      });
+    });
+
+    test("a failing API shows the error state", async () => {
+      const page = await context.newPage();
+      const metricsUrl = /\/creatives\/[^/]+\/metrics/;
+      await page.route(metricsUrl, (route) =>
+        route.fulfill({
+          status: 500,
+          json: {
+            error: {
+              code: "internal_error",
+              message: "Metrics query failed in test.",
+            },
+          },
+        }),
+      );
+      await page.goto(`${BASE_URL}/?customer=${customer.id}`);
+      const errorState = page.getByTestId("error-state");
+      await errorState.waitFor();
+      assert.match(
+        await errorState.textContent(),
+        /Metrics query failed in test\./,
+      );
+
+      await page.unroute(metricsUrl);
+      await errorState.getByRole("button", { name: "Retry" }).click();
+      await waitForRows(page);
+      await page.close();
+    });
+
+    test("an expired session returns to the same view", async () => {
+      await withFreshContext(async (page) => {
+        const link = `/?customer=${customer.id}&attribution=1d`;
+        await page.goto(`${BASE_URL}/login`);
+        await page.evaluate(() =>
+          localStorage.setItem(
+            "creatives.session",
+            JSON.stringify({
+              accessToken: "revoked-token",
+              expiresAt: Date.now() + 60_000,
+            }),
+          ),
+        );
+        await page.goto(`${BASE_URL}${link}`);
+        await page.waitForURL(/\/login\?next=.*reason=expired/);
+        await page
+          .getByTestId("login-notice")
+          .filter({ hasText: "expired" })
+          .waitFor();
+        await signIn(page);
+        await page.waitForURL(
+          (url) => url.pathname === "/" && url.searchParams.has("start"),
+        );
+        assert.equal(query(page).attribution, "1d");
+        await waitForRows(page);
+      });
+    });
+
+    test("sign-out returns to the login page", async () => {
+      await withFreshContext(async (page) => {
+        await page.goto(`${BASE_URL}/login`);
+        await signIn(page);
+        await waitForRows(page);
+        await page.getByRole("button", { name: /account menu/i }).click();
+        await page
+          .getByTestId("signed-in-user")
+          .filter({ hasText: "demo@creatives.local" })
+          .waitFor();
+        await page.getByRole("menuitem", { name: "Sign out" }).click();
+        await page.waitForURL(/\/login/);
+        await page
+          .getByTestId("login-notice")
+          .filter({ hasText: "signed out" })
+          .waitFor();
+        const stored = await page.evaluate(() =>
+          localStorage.getItem("creatives.session"),
+        );
+        assert.equal(stored, null);
+      });
+    });
+  });
+}

@@ -1,0 +1,114 @@
+import { render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import type { Customer } from "../../api/types";
+import {
+  creativeRow,
+  filterOptions,
+  jsonResponse,
+  metricsResponse,
+} from "../../test/fixtures";
+import { Providers, storeSession, stubApi } from "../../test/providers";
+import { DashboardPage } from "./DashboardPage";
+
+const customers: Customer[] = [
+  {
+    id: "23",
+    name: "Pizzeria Napoli",
+    currency: "USD",
+    time_zone: "America/New_York",
+  },
+];
+
+const metrics = metricsResponse(
+  [creativeRow("c1", 870.4), creativeRow("c2", 9.8)],
+  {
+    totals: {
+      ...metricsResponse([]).totals,
+      spend: 880.2,
+      revenue: 2860.65,
+      roas: 3.25,
+    },
+  },
+);
+
+function api(metricsRoute: (url: URL) => Response) {
+  return stubApi((url) => {
+    if (url.pathname === "/api/customers") return jsonResponse(customers);
+    if (url.pathname.endsWith("/filter-options"))
+      return jsonResponse(filterOptions);
+    if (url.pathname.endsWith("/metrics")) return metricsRoute(url);
+    if (url.pathname.endsWith("/daily"))
+      return jsonResponse({ currency: "USD", days: [] });
+    return undefined;
+  });
+}
+
+beforeEach(() => storeSession());
+
+afterEach(() => {
+  localStorage.clear();
+  vi.unstubAllGlobals();
+});
+
+describe("DashboardPage", () => {
+  it("shows the API's totals", async () => {
+    api(() => jsonResponse(metrics));
+    render(
+      <Providers>
+        <DashboardPage />
+      </Providers>,
+    );
+    const spend = await screen.findByTestId("total-spend");
+    expect(spend).toHaveTextContent("$880.20");
+    expect(screen.getByTestId("total-revenue")).toHaveTextContent("$2,860.65");
+    expect(screen.getByTestId("total-roas")).toHaveTextContent("3.25x");
+    expect(screen.getByText("Totals of 2 creatives")).toBeInTheDocument();
+  });
+
+  it("names the event and dates when empty", async () => {
+    api(() => jsonResponse(metricsResponse([])));
+    render(
+      <Providers url="/?customer=23&start=2024-03-01&end=2024-03-31">
+        <DashboardPage />
+      </Providers>,
+    );
+    const empty = await screen.findByText("No creatives for order_completed");
+    expect(empty).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /between March 1, 2024 and March 31, 2024|between 1 March 2024 and 31 March 2024/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it("shows the server's error and retries", async () => {
+    let fail = true;
+    const fetchMock = api(() =>
+      fail
+        ? jsonResponse(
+            { error: { code: "internal_error", message: "Query timed out." } },
+            500,
+          )
+        : jsonResponse(metrics),
+    );
+    render(
+      <Providers>
+        <DashboardPage />
+      </Providers>,
+    );
+    const error = await screen.findByTestId("error-state");
+    expect(error).toHaveTextContent("Query timed out.");
+
+    fail = false;
+    await userEvent.click(screen.getByRole("button", { name: "Retry" }));
+    await waitFor(() =>
+      expect(screen.getByTestId("total-spend")).toHaveTextContent("$880.20"),
+    );
+    const metricCalls = fetchMock.mock.calls.filter(([url]) =>
+      String(url).includes("/metrics"),
+    );
+    expect(metricCalls).toHaveLength(2);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+
+import { creativeRow } from "../../test/fixtures";
+import { buildCreativesCsv, csvFileName, type CsvContext } from "./csv";
+
+const context: CsvContext = {
+  customerName: "Pizzeria Napoli",
+  customerId: "23",
+  event: "order_completed",
+  start: "2024-03-01",
+  end: "2024-03-31",
+  attribution: "7 days (7d)",
+  currency: "USD",
+};
+
+const columns = [
+  { field: "ad_copy", headerName: "Ad copy" },
+  { field: "spend", headerName: "Spend" },
+  { field: "roas", headerName: "ROAS" },
+];
+
+describe("buildCreativesCsv", () => {
+  const rows = [
+    creativeRow("c1", 1200, {
+      ad_copy: 'Say "ciao"\n\nSecond copy',
+      roas: 3.25,
+    }),
+    creativeRow("c2", 0, { ad_copy: "=HYPERLINK()", roas: null }),
+  ];
+  const lines = buildCreativesCsv(context, columns, rows).split("\r\n");
+
+  it("states the view in its first lines", () => {
+    expect(lines[0]).toBe("Customer,Pizzeria Napoli (23)");
+    expect(lines[1]).toBe("Event,order_completed");
+    expect(lines[2]).toBe("Start date,2024-03-01");
+    expect(lines[3]).toBe("End date,2024-03-31");
+    expect(lines[4]).toBe("Attribution window,7 days (7d)");
+    expect(lines[5]).toBe("Currency,USD");
+    expect(lines[6]).toBe("");
+    expect(lines[7]).toBe("Creative ID,Ad copy,Spend,ROAS");
+  });
+
+  it("writes numbers unformatted and quotes text", () => {
+    expect(lines[8]).toBe('c1,"Say ""ciao""\n\nSecond copy",1200,3.25');
+  });
+
+  it("neutralises formulas and leaves null empty", () => {
+    expect(lines[9]).toBe("c2,'=HYPERLINK(),0,");
+  });
+});
+
+describe("csvFileName", () => {
+  it("names the view", () => {
+    expect(csvFileName({ ...context, customerId: "Acme Inc/EU" })).toBe(
+      "creatives_Acme-Inc-EU_order_completed_2024-03-01_2024-03-31_7-days-7d-.csv",
+    );
+  });
+});

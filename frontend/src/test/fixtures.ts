@@ -1,0 +1,88 @@
+import type {
+  CreativeRow,
+  MetricsResponse,
+  ReadyFilterOptions,
+} from "../api/types";
+
+export const filterOptions: ReadyFilterOptions = {
+  events: ["add_to_cart", "order_completed"],
+  date_range: { start_date: "2024-01-01", end_date: "2024-06-30" },
+  default_event: "order_completed",
+  default_date_range: { start_date: "2024-06-01", end_date: "2024-06-30" },
+  currency: "USD",
+  time_zone: "America/New_York",
+  attribution_windows: ["1d", "7d", "30d", "session"],
+  default_attribution: "7d",
+};
+
+export function creativeRow(
+  id: string,
+  spend: number,
+  overrides: Partial<CreativeRow> = {},
+) {
+  const row: CreativeRow = {
+    id,
+    ad_copy: `Copy of ${id}`,
+    ad_copies: [`Copy of ${id}`],
+    ad_ids: [`ad-${id}`],
+    spend,
+    clicks: 10,
+    impressions: 1000,
+    sessions: 20,
+    conversions: 2,
+    revenue: spend * 2,
+    roas: spend > 0 ? 2 : null,
+    ctr: 0.01,
+    cpc: spend / 10,
+    cpm: spend,
+    cpa: spend / 2,
+    conversion_rate: 0.1,
+  };
+  return { ...row, ...overrides };
+}
+
+export function metricsResponse(
+  rows: CreativeRow[],
+  overrides: Partial<MetricsResponse> = {},
+): MetricsResponse {
+  return {
+    columns: [],
+    rows,
+    totals: {
+      spend: 0,
+      clicks: 0,
+      impressions: 0,
+      sessions: 0,
+      conversions: 0,
+      revenue: 0,
+      roas: null,
+      ctr: null,
+      cpc: null,
+      cpm: null,
+      cpa: null,
+      conversion_rate: null,
+    },
+    currency: "USD",
+    row_count: rows.length,
+    page: 1,
+    page_size: 1000,
+    attribution: "7d",
+    attribution_label: "7-day attribution window",
+    event: "order_completed",
+    start_date: "2024-06-01",
+    end_date: "2024-06-30",
+    ...overrides,
+  };
+}
+
+/** A JSON Response as `fetch` would return it. */
+export function jsonResponse(
+  body: unknown,
+  status = 200,
+  headers: Record<string, string> = {},
+) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json", ...headers },
+  });
+}
