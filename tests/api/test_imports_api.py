@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -166,3 +167,52 @@ async def test_upload_without_token_is_401(
     )
 
     assert response.status_code == 401
+
+
+async def test_imported_rows_reach_metrics(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "admin@example.com")
+    await client.post(
+        UPLOAD,
+        headers=headers,
+        files=_file("meta_bom_period.csv"),
+        data={"platform": "meta"},
+    )
+
+    options = await client.get(
+        "/api/customer/23/creatives/filter-options", headers=headers
+    )
+    metrics = await client.get(
+        "/api/customer/23/creatives/platform_conversion/metrics",
+        headers=headers,
+        params={"start_date": "2024-05-01", "end_date": "2024-05-10"},
+    )
+
+    assert options.status_code == 200, options.text
+    assert "platform_conversion" in options.json()["events"]
+    assert metrics.status_code == 200, metrics.text
+    body = metrics.json()
+    assert body["row_count"] == 2
+    # Ten of the period's 31 days: 135.75 * 10 / 31.
+    assert body["totals"]["spend"] == pytest.approx(43.790323)
+    assert {row["ad_copy"] for row in body["rows"]} == {"Pizza video", "Pizza carousel"}
+
+
+async def test_file_name_cannot_escape(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "admin@example.com")
+    content = (FIXTURES / "meta_bom_period.csv").read_bytes()
+
+    response = await client.post(
+        UPLOAD,
+        headers=headers,
+        files={"file": ("../..", content, "text/csv")},
+        data={"platform": "meta"},
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["file_name"] == "upload.csv"

@@ -13,6 +13,7 @@ from rich.progress import (
     DownloadColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -22,7 +23,7 @@ from creatives.imports.errors import ImportFileError
 from creatives.imports.parsing.numbers import NumberLocale
 from creatives.imports.rows import ParseOptions
 from creatives.imports.schemas import ImportSummary, RatesSummary
-from creatives.imports.service import ImportRequest, ProgressCallback
+from creatives.imports.service import ImportRequest
 
 import_app = typer.Typer(
     help="Import ad-platform exports (Meta, Google Ads, any CSV) and exchange rates.",
@@ -63,8 +64,23 @@ SkipInvalidOption = Annotated[
 ]
 
 
+class _ProgressBar:
+    """The import's progress on stderr: bytes read, then the database steps."""
+
+    def __init__(self, progress: Progress, task: TaskID) -> None:
+        self._progress = progress
+        self._task = task
+
+    def advance(self, count: int) -> None:
+        self._progress.advance(self._task, count)
+
+    def phase(self, description: str) -> None:
+        total = self._progress.tasks[0].total
+        self._progress.update(self._task, description=description, completed=total)
+
+
 @contextmanager
-def _progress_bar(path: Path) -> Iterator[ProgressCallback]:
+def _progress_bar(path: Path) -> Iterator[_ProgressBar]:
     """Show the bytes read; each file is read twice (profile, then import)."""
     total = path.stat().st_size * 2
     columns = (
@@ -77,11 +93,7 @@ def _progress_bar(path: Path) -> Iterator[ProgressCallback]:
     console = Console(stderr=True)
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(f"Reading {path.name}", total=total)
-
-        def advance(count: int) -> None:
-            progress.advance(task, count)
-
-        yield advance
+        yield _ProgressBar(progress, task)
 
 
 def _print_problems(error: ImportFileError) -> None:
@@ -149,9 +161,9 @@ def _run_import(request: ImportRequest) -> None:
     from creatives.imports.service import import_ad_file
 
     async def work(engine: AsyncEngine) -> ImportSummary:
-        with _progress_bar(request.path) as advance:
+        with _progress_bar(request.path) as bar:
             async with engine.begin() as conn:
-                return await import_ad_file(conn, request, progress=advance)
+                return await import_ad_file(conn, request, progress=bar)
 
     try:
         summary = with_engine(_settings(), work)

@@ -2,6 +2,15 @@
 
 from dataclasses import dataclass, field
 
+MAX_VALUE_SHOWN = 60
+
+
+def shorten(value: str) -> str:
+    """Cut a long cell (an ad text in a wrong column) for messages."""
+    if len(value) <= MAX_VALUE_SHOWN:
+        return value
+    return value[: MAX_VALUE_SHOWN - 3] + "..."
+
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
@@ -19,7 +28,7 @@ class RowProblem:
         if self.column is not None:
             parts.append(f"column {self.column!r}")
         if self.value is not None:
-            parts.append(f"value {self.value!r}")
+            parts.append(f"value {shorten(self.value)!r}")
         where = ", ".join(parts)
         return f"{where}: {self.message}" if where else self.message
 

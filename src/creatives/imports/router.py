@@ -65,7 +65,10 @@ def import_error_response(error: ImportFileError) -> JSONResponse:
 
 
 def _save_upload(upload: UploadFile, folder: Path) -> Path:
-    name = Path(upload.filename or "upload.csv").name
+    # Only the base name is kept, so a crafted file name cannot leave the folder.
+    name = Path(upload.filename or "").name
+    if name in ("", ".", ".."):
+        name = "upload.csv"
     target = folder / name
     with target.open("wb") as handle:
         shutil.copyfileobj(upload.file, handle, COPY_CHUNK)

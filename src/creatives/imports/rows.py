@@ -154,7 +154,7 @@ class RowParser:
         self.id_shapes = id_shapes
 
     def parse(self, record: Record) -> AdRow | SkippedRow:
-        """Return the row, or a skipped row; raise RowProblem-carrying CellError."""
+        """Return the row or a skipped row; raise RowError naming the invalid cell."""
         skipped = self._skip_reason(record)
         if skipped is not None:
             return SkippedRow(record.line, skipped)
@@ -175,7 +175,7 @@ class RowParser:
         if shift:
             message += (
                 f"; the row ends with {shift} empty cells, so its values are "
-                f"probably shifted {shift} columns to the left"
+                f"may be shifted {shift} columns to the left"
             )
         return RowProblem(record.line, column, value, message)
 

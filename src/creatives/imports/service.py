@@ -11,11 +11,12 @@ Any error rolls the whole transaction back.
 import asyncio
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -49,8 +50,15 @@ HASH_CHUNK = 1 << 20
 PLATFORMS = ("meta", "google-ads", "csv")
 DEFAULT_CSV_CHANNEL = "csv"
 
-ProgressCallback = Callable[[int], None]
-"""Receives the number of bytes read since the last call."""
+
+class ImportProgress(Protocol):
+    """Receiver of progress reports, such as the CLI's progress bar."""
+
+    def advance(self, count: int) -> None:
+        """Add `count` bytes read from the file."""
+
+    def phase(self, description: str) -> None:
+        """Start a step that reads no more of the file, such as the merge."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +235,7 @@ def _summary_from_stored(stored: object, customer_currency: str) -> ImportSummar
 async def import_ad_file(
     conn: AsyncConnection,
     request: ImportRequest,
-    progress: ProgressCallback | None = None,
+    progress: ImportProgress | None = None,
 ) -> ImportSummary:
     """Import one export inside the caller's transaction and return its summary."""
     customer = await customers.get(conn, request.customer_id)
@@ -250,11 +258,13 @@ async def import_ad_file(
         request.file_name,
         platform,
         request.options,
-        on_read=progress,
+        on_read=progress.advance if progress else None,
     )
 
     totals = Totals()
     imported = await _stage_rows(conn, parsed, totals)
+    if progress is not None:
+        progress.phase("Checking and merging the rows")
     await _check_staged(conn, request, platform.channel, customer.currency)
 
     skipped = _skip_reasons(parsed)
@@ -296,6 +306,8 @@ async def import_ad_file(
     )
 
     dashboard_rows = 0
+    if progress is not None:
+        progress.phase("Writing the dashboard rows")
     if totals.first_day is not None and totals.last_day is not None:
         dashboard_rows = await refresh_dashboard_rows(
             conn, customer.id, totals.first_day, totals.last_day

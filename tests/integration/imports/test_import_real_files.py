@@ -227,6 +227,9 @@ async def test_rub_ads_converted_to_usd(imports_db: AsyncEngine) -> None:
     assert totals.impressions == sum(whole(row["Impressions"]) for row in rows)
     assert totals.clicks == sum(whole(row["Clicks"]) for row in rows)
     assert summary.spend_converted == converted
+    # The file also states each spend in USD at its own rates; the sums agree to cents.
+    stated_usd = sum((money(row["Spend_USD"]) for row in rows), Decimal(0))
+    assert abs(summary.spend_converted - stated_usd) < Decimal("0.50")
     reasons = {item.reason: item for item in summary.skipped}
     assert reasons["invalid row"].rows == 9
     assert "3513" in reasons["invalid row"].lines

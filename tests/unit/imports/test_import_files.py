@@ -29,6 +29,11 @@ def parse(
     return list(parsed.rows()), parsed
 
 
+def parse_path(path: Path, platform: Platform) -> tuple[list[AdRow], ParsedFile]:
+    parsed = ParsedFile(path, path.name, platform, ParseOptions())
+    return list(parsed.rows()), parsed
+
+
 def mapped(text: str, year: int | None = None) -> MappedCsvPlatform:
     return MappedCsvPlatform(parse_mapping(text), "display", has_year=year is not None)
 
@@ -303,3 +308,19 @@ def test_mapping_allows_commas_in_columns() -> None:
 
     assert mapping["spend"] == ["Cost, in EUR"]  # type: ignore[index]
     assert mapping["ad_copy"] == ["Headline", "Description"]  # type: ignore[index]
+
+
+def test_utf16_tab_export_is_read(tmp_path: Path) -> None:
+    text = (FIXTURES / "google_ads_titles_totals.csv").read_text(encoding="utf-8")
+    tabbed = "\n".join(line.replace(",", "\t") for line in text.splitlines()[:3])
+    path = tmp_path / "excel.csv"
+    path.write_text(
+        tabbed + "\nEnabled\t9\tAd\tBrand\tExact\tAd\t--\tUSD\t1.50\t10\t1\t0\t0\n",
+        encoding="utf-16",
+    )
+
+    rows, parsed = parse_path(path, GoogleAdsPlatform())
+
+    assert parsed.table.delimiter == "\t"
+    assert rows[0].ad_id == "9"
+    assert rows[0].spend == Decimal("1.50")
