@@ -24,7 +24,7 @@ export default defineConfig({
     environment: "jsdom",
     setupFiles: ["src/test/setup.ts"],
     // The dashboard page test loads the grid and charts on a 2-core machine.
-    testTimeout: 20_000,
+    testTimeout: 60_000,
     // Date tests run once per time zone: one east and one west of UTC, both
     // with daylight saving time, so a day shifted by UTC conversion shows up.
     projects: [

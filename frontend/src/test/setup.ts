@@ -6,5 +6,5 @@ import { afterEach } from "vitest";
 afterEach(cleanup);
 
 // The dashboard page loads its grid and charts lazily, which can take more
-// than the default second when the test files run in parallel.
-configure({ asyncUtilTimeout: 10_000 });
+// than the default second when the test files run in parallel on a busy machine.
+configure({ asyncUtilTimeout: 30_000 });
