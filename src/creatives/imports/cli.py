@@ -130,8 +130,10 @@ def print_summary(summary: ImportSummary) -> None:
             f"(channel {summary.channel}, import {summary.import_id}).",
             fg=typer.colors.GREEN,
         )
+    # A repeated file reports the figures of the earlier import it matched.
+    imported_label = "imported earlier" if summary.already_imported else "imported"
     typer.echo(
-        f"Rows read: {_number(summary.rows_read)}, imported: "
+        f"Rows read: {_number(summary.rows_read)}, {imported_label}: "
         f"{_number(summary.rows_imported)}, skipped: {_number(summary.rows_skipped)}"
     )
     for skipped in summary.skipped:
