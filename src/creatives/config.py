@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     pixel_queue_max_events: int = Field(
         default=50_000,
         ge=1,
-        description="Events waiting for a flush; past this the collector answers 503.",
+        description="Events waiting for a flush; past this the collector responds with 503.",
     )
 
     @field_validator("database_url")

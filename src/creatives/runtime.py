@@ -1,4 +1,4 @@
-"""Where the database is: DATABASE_URL, or an embedded PostgreSQL under the data folder."""
+"""Database location: DATABASE_URL, or an embedded PostgreSQL under the data folder."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager

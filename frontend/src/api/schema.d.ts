@@ -34,7 +34,7 @@ export interface paths {
         };
         /**
          * My Account
-         * @description The signed-in user with the customers they may see.
+         * @description Return the signed-in user with the customers they may see.
          */
         get: operations["myAccount"];
         put?: never;
@@ -216,7 +216,7 @@ export interface paths {
         };
         /**
          * List Customers
-         * @description The customers the signed-in user may see.
+         * @description List the customers the signed-in user may see.
          */
         get: operations["listCustomers"];
         put?: never;
@@ -236,7 +236,7 @@ export interface paths {
         };
         /**
          * Health
-         * @description Answer 200 when the database answers a query, 503 when it does not.
+         * @description Return 200 when the database responds to a query, 503 when it does not.
          */
         get: operations["health"];
         put?: never;

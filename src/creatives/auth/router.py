@@ -72,5 +72,5 @@ async def token(
     operation_id="myAccount",
 )
 async def my_account(user: CurrentUser, conn: DbConnection) -> MyAccountResponse:
-    """The signed-in user with the customers they may see."""
+    """Return the signed-in user with the customers they may see."""
     return MyAccountResponse(user=await service.public_user(conn, user))

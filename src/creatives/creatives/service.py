@@ -358,9 +358,9 @@ async def get_filter_options(
         last_day = max(last for _, _, last in ranges)
         date_range = DateRange(start_date=first_day, end_date=last_day)
         default_date_range = default_range(first_day, last_day)
-    default_event = (
-        DEFAULT_EVENT if DEFAULT_EVENT in events else (events[0] if events else None)
-    )
+    default_event = DEFAULT_EVENT if DEFAULT_EVENT in events else None
+    if default_event is None and events:
+        default_event = events[0]
     return FilterOptions(
         events=events,
         date_range=date_range,

@@ -18,5 +18,5 @@ router = APIRouter(tags=["customers"])
     operation_id="listCustomers",
 )
 async def list_customers(user: CurrentUser, conn: DbConnection) -> list[CustomerPublic]:
-    """The customers the signed-in user may see."""
+    """List the customers the signed-in user may see."""
     return await repository.list_for_user(conn, user.id)

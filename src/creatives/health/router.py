@@ -24,6 +24,6 @@ class Health(BaseModel):
     operation_id="health",
 )
 async def health(conn: DbConnection) -> Health:
-    """Answer 200 when the database answers a query, 503 when it does not."""
+    """Return 200 when the database responds to a query, 503 when it does not."""
     await conn.execute(text("SELECT 1"))
     return Health(status="ok", database="ok")

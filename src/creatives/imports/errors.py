@@ -42,7 +42,7 @@ class ImportFileError(Exception):
     """An import that failed as a whole; nothing of the file was written.
 
     `problems` lists the invalid rows (at most `MAX_PROBLEMS`); `problem_count` counts
-    them all, so the message can say how many lines are affected.
+    them all, so the message can state how many lines are affected.
     """
 
     file_name: str

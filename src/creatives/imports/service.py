@@ -172,7 +172,7 @@ async def _stage_rows(conn: AsyncConnection, parsed: ParsedFile, totals: Totals)
     await repository.create_staging(conn)
     rows = parsed.rows()
     count = 0
-    # Parsing runs in a worker thread, so a server keeps answering other requests.
+    # Parsing runs in a worker thread, so the server keeps serving other requests.
     while batch := await asyncio.to_thread(_next_batch, rows, totals):
         await repository.copy_rows(conn, batch)
         count += len(batch)

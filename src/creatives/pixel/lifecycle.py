@@ -40,7 +40,7 @@ async def start_collector(database_url: str, settings: Settings) -> Collector:
             command_timeout=COMMAND_TIMEOUT_SECONDS,
         )
 
-    # min_size=0: the server starts even while the database is down, and answers 503.
+    # min_size=0: the server starts even while the database is down, and responds with 503.
     pool = await asyncpg.create_pool(
         dsn,
         min_size=0,

@@ -18,7 +18,7 @@ FIELD_NAMES = ", ".join(name.value for name in Field)
 
 
 class MappingError(ValueError):
-    """A `--map` value that cannot be used; the message says how to fix it."""
+    """A `--map` value that cannot be used; the message explains how to fix it."""
 
 
 def parse_mapping(text: str) -> dict[Field, list[str]]:
