@@ -130,9 +130,12 @@ function displayDay(iso) {
 
 /** Reads a date field's day, month and year as shown, e.g. `01 Jun 2024`. */
 async function dateFieldText(page, label) {
-  const group = page.getByRole("group", { name: label });
-  const sections = await group.getByRole("spinbutton").allTextContents();
-  return sections.join(" ");
+  // The date pickers load lazily after the grid, so wait for their sections.
+  const sections = page
+    .getByRole("group", { name: label })
+    .getByRole("spinbutton");
+  await sections.first().waitFor();
+  return (await sections.allTextContents()).join(" ");
 }
 
 function shiftDays(iso, days) {
