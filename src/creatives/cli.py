@@ -214,14 +214,20 @@ def load(
         ),
     ],
 ) -> None:
-    """Append a CSV export of the original system's tables, in one transaction."""
+    """Load a CSV export of the original system's tables, in one transaction.
+
+    A row replaces the stored rows with the same key (customer, ad, day, and for
+    pixel_event_integrated_data the event, source, medium and bg_source), so loading a
+    file again changes nothing.
+    """
     from creatives.loading.service import load_csv
 
     settings = _settings()
     result = with_engine(settings, lambda engine: load_csv(engine, table, file))
     customers = ", ".join(result.customers) or "none"
     typer.echo(
-        f"Loaded {result.rows} row(s) into {result.table}; customers: {customers}."
+        f"Loaded {result.rows} row(s) into {result.table}, replacing "
+        f"{result.replaced} stored row(s) with the same key; customers: {customers}."
     )
 
 

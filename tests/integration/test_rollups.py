@@ -344,3 +344,41 @@ async def test_load_csv_refreshes_derived(db: AsyncEngine, tmp_path: Path) -> No
     ]
     assert [row.ad_ids for row in rows] == [["A"]]
     assert rows[0].sums.spend == Decimal(320)
+
+
+async def test_load_csv_again_replaces_rows_with_the_same_key(
+    db: AsyncEngine, tmp_path: Path
+) -> None:
+    async with db.begin() as conn:
+        await factories.customer(conn, "23")
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "customer_name,ad_id,ev,source,medium,date_column,spend\n"
+        "23,A,order_completed,facebook,paid,2024-05-01,10\n"
+        "23,A,order_completed,google,cpc,2024-05-01,5\n"
+        "23,A,order_completed,facebook,paid,2024-05-02,20\n",
+        encoding="utf-8",
+    )
+    corrected = tmp_path / "corrected.csv"
+    corrected.write_text(
+        "customer_name,ad_id,ev,source,medium,date_column,spend\n"
+        "23,A,order_completed,facebook,paid,2024-05-02,25\n",
+        encoding="utf-8",
+    )
+
+    first = await load_csv(db, "pixel_event_integrated_data", export)
+    again = await load_csv(db, "pixel_event_integrated_data", export)
+    fixed = await load_csv(db, "pixel_event_integrated_data", corrected)
+
+    async with db.connect() as conn:
+        rows = await repository.creative_sums(
+            conn,
+            "23",
+            "order_completed",
+            date(2024, 5, 1),
+            date(2024, 5, 2),
+            Attribution.DAY_7,
+        )
+    assert (first.replaced, again.replaced, fixed.replaced) == (0, 3, 1)
+    # 10 + 5 on the first day, and the corrected 25 instead of 20 on the second.
+    assert rows[0].sums.spend == Decimal(40)
