@@ -91,15 +91,19 @@ function ConversionsTable({
                   </Typography>
                 )}
               </TableCell>
-              <TableCell align="right" data-testid="conversion-value">
+              <TableCell
+                align="right"
+                data-testid="conversion-value"
+                sx={{ whiteSpace: "nowrap" }}
+              >
                 {conversion.value === null
                   ? "No value"
                   : formatCurrency(conversion.value, currency)}
               </TableCell>
-              <TableCell>
+              <TableCell sx={{ whiteSpace: "nowrap" }}>
                 {formatDateTime(conversion.converted_at, timeZone)}
               </TableCell>
-              <TableCell>
+              <TableCell sx={{ whiteSpace: "nowrap" }}>
                 {conversion.clicked_at === null
                   ? "–"
                   : formatDateTime(conversion.clicked_at, timeZone)}
@@ -109,7 +113,11 @@ function ConversionsTable({
           ))}
         </TableBody>
         <TableFooter>
-          <TableRow>
+          <TableRow
+            sx={{
+              "& td": { color: "text.primary", fontWeight: 600, fontSize: 14 },
+            }}
+          >
             <TableCell>Total of {formatConversions(response.count)}</TableCell>
             <TableCell align="right">
               {formatCurrency(response.value, currency)}
