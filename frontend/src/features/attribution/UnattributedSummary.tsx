@@ -40,7 +40,7 @@ function Term({
   detail?: string;
 }) {
   return (
-    <Box data-testid={testId}>
+    <Box component="dl" data-testid={testId} sx={{ m: 0 }}>
       <Typography component="dt" variant="caption" color="text.secondary">
         {label}
       </Typography>
@@ -155,14 +155,12 @@ export function UnattributedSummary(props: UnattributedSummaryProps) {
   return (
     <Section testId="unattributed">
       <Box
-        component="dl"
         sx={{
           display: "flex",
           flexWrap: "wrap",
           alignItems: "center",
           columnGap: 2,
           rowGap: 1,
-          m: 0,
         }}
       >
         <Term
