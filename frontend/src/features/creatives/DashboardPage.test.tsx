@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { Customer } from "../../api/types";
 import {
+  conversion,
+  conversionsResponse,
   creativeRow,
   filterOptions,
   jsonResponse,
@@ -41,6 +43,10 @@ function api(metricsRoute: (url: URL) => Response) {
     if (url.pathname.endsWith("/metrics")) return metricsRoute(url);
     if (url.pathname.endsWith("/daily"))
       return jsonResponse({ currency: "USD", days: [] });
+    if (url.pathname.endsWith("/c1/conversions"))
+      return jsonResponse(
+        conversionsResponse([conversion("e1", 1000), conversion("e2", 740.8)]),
+      );
     return undefined;
   });
 }
@@ -110,5 +116,54 @@ describe("DashboardPage", () => {
       String(url).includes("/metrics"),
     );
     expect(metricCalls).toHaveLength(2);
+  });
+
+  it("opens a row's conversions", async () => {
+    api(() => jsonResponse(metrics));
+    render(
+      <Providers>
+        <DashboardPage />
+      </Providers>,
+    );
+    const buttons = await screen.findAllByRole("button", {
+      name: "Show conversions",
+    });
+    // Rows are sorted by spend, so c1 comes first.
+    await userEvent.click(buttons[0]!);
+    const total = await screen.findByTestId("conversions-total");
+    expect(total).toHaveTextContent("2 conversions, $1,740.80 in total");
+    expect(screen.queryByTestId("conversions-mismatch")).toBeNull();
+    expect(screen.getByText(/Times in America\/New_York/)).toBeInTheDocument();
+  });
+
+  it("shows the unattributed sales beside the totals", async () => {
+    api(() =>
+      jsonResponse({
+        ...metrics,
+        totals: { ...metrics.totals, conversions: 4 },
+        unattributed: {
+          conversions: 2,
+          revenue: 139.35,
+          actual_conversions: 6,
+          actual_revenue: 3000,
+        },
+      }),
+    );
+    render(
+      <Providers>
+        <DashboardPage />
+      </Providers>,
+    );
+    const unattributed = await screen.findByTestId(
+      "balance-unattributed-revenue",
+    );
+    expect(unattributed).toHaveTextContent("$139.35");
+    expect(screen.getByTestId("balance-attributed-revenue")).toHaveTextContent(
+      "$2,860.65",
+    );
+    expect(screen.getByTestId("balance-actual-revenue")).toHaveTextContent(
+      "$3,000.00",
+    );
+    expect(screen.queryByTestId("unattributed-mismatch")).toBeNull();
   });
 });
