@@ -33,6 +33,7 @@ from creatives.demo.traffic import (
     simulate_customer,
 )
 from creatives.errors import ConflictError
+from tests.integration.test_cli import run_cli
 
 SCALE = DemoScale(customers=2, ads=10, days=30, seed=11)
 WINDOW = timedelta(days=7)
@@ -235,3 +236,61 @@ async def test_demo_refuses_non_empty_database(db: AsyncEngine) -> None:
 
     with pytest.raises(ConflictError, match="already has customers"):
         await generate_demo(db, small, "demo@example.com", "demo-password")
+
+
+async def _counts(db: AsyncEngine) -> tuple[object, ...]:
+    rows = await _rows(
+        db,
+        "SELECT (SELECT count(*) FROM creatives.ad_imports), "
+        "(SELECT count(*) FROM creatives.pixel_events), "
+        "(SELECT count(*) FROM creatives.unattributed_daily), "
+        "(SELECT count(*) FROM creatives.pixel_event_integrated_data)",
+    )
+    return rows[0]
+
+
+async def test_demo_command_default_imports(database_url: str, db: AsyncEngine) -> None:
+    result = run_cli(
+        database_url, "demo", "--customers", "1", "--ads", "3", "--days", "5"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "Demo customers: 23." in result.stdout
+    imports, events, unattributed, facts = await _counts(db)
+    assert imports == 1
+    assert isinstance(events, int) and events > 0
+    assert isinstance(unattributed, int) and unattributed > 0
+    assert isinstance(facts, int) and facts > 0
+
+
+async def test_demo_command_facts_only(database_url: str, db: AsyncEngine) -> None:
+    result = run_cli(
+        database_url,
+        "demo",
+        "--facts-only",
+        "--customers",
+        "1",
+        "--ads",
+        "3",
+        "--days",
+        "5",
+        "--events",
+        "2",
+    )
+
+    assert result.returncode == 0, result.stderr
+    imports, events, unattributed, facts = await _counts(db)
+    assert (imports, events, unattributed) == (0, 0, 0)
+    assert isinstance(facts, int) and facts > 0
+    names = await _rows(
+        db, "SELECT DISTINCT ev FROM creatives.pixel_event_integrated_data ORDER BY ev"
+    )
+    assert names == [("add_to_cart",), ("order_completed",)]
+
+
+def test_demo_help_names_facts_only(database_url: str) -> None:
+    result = run_cli(database_url, "demo", "--help", env={"COLUMNS": "200"})
+
+    assert result.returncode == 0, result.stderr
+    assert "--facts-only" in result.stdout
+    assert "benchmark" in result.stdout

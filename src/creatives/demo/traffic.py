@@ -226,12 +226,14 @@ class ShopSimulation:
         """Draw how long after the click a buyer comes back: mostly days, sometimes weeks."""
         draw = self.rng.random()
         if draw < 0.35:
-            return timedelta(hours=self.rng.uniform(1, 24))
-        if draw < 0.75:
-            return timedelta(days=self.rng.uniform(1, 7))
-        if draw < 0.93:
-            return timedelta(days=self.rng.uniform(7, 30))
-        return timedelta(days=self.rng.uniform(30, 45))
+            hours = self.rng.uniform(1, 24)
+        elif draw < 0.75:
+            hours = 24 * self.rng.uniform(1, 7)
+        elif draw < 0.93:
+            hours = 24 * self.rng.uniform(7, 30)
+        else:
+            hours = 24 * self.rng.uniform(30, 45)
+        return timedelta(seconds=round(hours * 3600))
 
     def _direct_purchase(self, visitor: Visitor, started: datetime) -> Decimal | None:
         """Add a direct visit that ends with an order; return its value, or None past the end."""
