@@ -52,6 +52,7 @@ class CustomerLoad:
     customer_id: str
     import_id: int
     export_rows: int
+    spend: str
     events_stored: int
     events_rejected: int
     integrated_rows: int
@@ -172,6 +173,7 @@ async def load_customer(
         customer_id=customer.id,
         import_id=summary.import_id,
         export_rows=summary.rows_imported,
+        spend=f"{summary.spend_converted:.2f} {summary.customer_currency}",
         events_stored=report.outcomes[OUTCOME_STORED],
         events_rejected=report.outcomes["rejected"],
         integrated_rows=result.rows,

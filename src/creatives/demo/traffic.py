@@ -21,7 +21,6 @@ from creatives.demo.copies import DemoCustomer
 from creatives.demo.generator import DemoAd, DemoScale, plan_ads
 
 PURCHASE_EVENT = "order_completed"
-SESSION_EVENTS = ("page_view", "add_to_cart", "checkout_started", "signup")
 CENTS = Decimal("0.01")
 
 BROWSERS = (
@@ -137,7 +136,7 @@ class ShopSimulation:
 
     # -- ids and times -----------------------------------------------------------------
 
-    def _uuid(self) -> str:
+    def random_uuid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
     def _moment(self, day: date) -> datetime:
@@ -159,7 +158,7 @@ class ShopSimulation:
         agent = self.rng.choice(BROWSERS)
         if self.rng.random() < BOT_SESSIONS:
             agent = BOT_AGENT
-        visitor = Visitor(self._uuid(), agent)
+        visitor = Visitor(self.random_uuid(), agent)
         self.visitors.append(visitor)
         return visitor
 
@@ -167,16 +166,6 @@ class ShopSimulation:
         if self.visitors and self.rng.random() < RETURNING_CLICKER:
             return self.rng.choice(self.visitors)
         return self._new_visitor()
-
-    def _session(
-        self,
-        visitor: Visitor,
-        started: datetime,
-        landing: str,
-        referrer: str | None,
-        attribution: dict[str, str],
-    ) -> "SessionWriter":
-        return SessionWriter(self, visitor, started, landing, referrer, attribution)
 
     def _landing_url(self, ad: DemoAd) -> str:
         return (
@@ -188,7 +177,7 @@ class ShopSimulation:
         self.orders += 1
         value = self._order_value()
         prefix = self.customer.name[:2].upper()
-        session.shop(value, f"{prefix}-{100000 + self.orders}")
+        session.checkout(value, f"{prefix}-{100000 + self.orders}")
         return value
 
     def _paid_visit(self, ad: DemoAd, day: date, profile: AdProfile) -> None:
@@ -199,7 +188,8 @@ class ShopSimulation:
             "utm_medium": "paid_social",
             "ad_id": ad.ad_id,
         }
-        session = self._session(
+        session = SessionWriter(
+            self,
             visitor,
             started,
             self._landing_url(ad),
@@ -239,15 +229,17 @@ class ShopSimulation:
         """Add a direct visit that ends with an order; return its value, or None past the end."""
         if started >= self.ends_before:
             return None
-        session = self._session(visitor, started, f"https://{self.domain}/", None, {})
+        session = SessionWriter(
+            self, visitor, started, f"https://{self.domain}/", None, {}
+        )
         session.browse(self.rng.randint(1, 4))
         return self._purchase(session)
 
     def _organic_visit(self, day: date) -> None:
         visitor = self._new_visitor()
         referrer = self.rng.choice(ORGANIC_REFERRERS)
-        session = self._session(
-            visitor, self._moment(day), f"https://{self.domain}/", referrer, {}
+        session = SessionWriter(
+            self, visitor, self._moment(day), f"https://{self.domain}/", referrer, {}
         )
         session.browse(self.rng.randint(1, 5))
         if self.rng.random() < ORGANIC_PURCHASE:
@@ -333,30 +325,30 @@ class SessionWriter:
 
     def __init__(
         self,
-        shop: ShopSimulation,
+        simulation: ShopSimulation,
         visitor: Visitor,
         started: datetime,
         landing: str,
         referrer: str | None,
         attribution: dict[str, str],
     ) -> None:
-        self.shop_simulation = shop
+        self.simulation = simulation
         self.visitor = visitor
-        self.session_id = shop._uuid()
+        self.session_id = simulation.random_uuid()
         self.last = started
         self.url = landing
         self.referrer = referrer
         self.attribution = attribution
-        self.pages = 0
+        self.sent = 0
 
     def event(self, name: str, **fields: object) -> None:
-        simulation = self.shop_simulation
-        if self.pages:
+        simulation = self.simulation
+        if self.sent:
             self.last += timedelta(seconds=simulation.rng.randint(8, 240))
         if self.last >= simulation.ends_before:
             return
         raw: dict[str, object] = {
-            "event_id": simulation._uuid(),
+            "event_id": simulation.random_uuid(),
             "event_name": name,
             "client_id": self.visitor.client_id,
             "session_id": self.session_id,
@@ -372,30 +364,30 @@ class SessionWriter:
         simulation.traffic.events.append(
             TimedEvent(self.last, self.visitor.user_agent, raw)
         )
-        self.pages += 1
+        self.sent += 1
 
     def browse(self, pages: int) -> None:
         for _ in range(pages):
             self.event("page_view")
             # Later pages are reached by clicking around; the landing URL is the first one.
             self.referrer = self.url
-            path = self.shop_simulation.rng.choice(PAGES)
-            self.url = f"https://{self.shop_simulation.domain}{path}"
+            path = self.simulation.rng.choice(PAGES)
+            self.url = f"https://{self.simulation.domain}{path}"
 
     def add_to_cart(self, value: Decimal) -> None:
         self.event("add_to_cart", value=str(value), properties={"quantity": 1})
 
-    def shop(self, value: Decimal, order_id: str) -> None:
-        currency = self.shop_simulation.customer.currency
+    def checkout(self, value: Decimal, order_id: str) -> None:
+        currency = self.simulation.customer.currency
         self.add_to_cart(value)
         self.event("checkout_started", value=str(value), currency=currency)
-        self.url = f"https://{self.shop_simulation.domain}/checkout/thank-you"
+        self.url = f"https://{self.simulation.domain}/checkout/thank-you"
         self.event(
             PURCHASE_EVENT,
             value=str(value),
             currency=currency,
             order_id=order_id,
-            properties={"items": self.shop_simulation.rng.randint(1, 3)},
+            properties={"items": self.simulation.rng.randint(1, 3)},
         )
 
 
