@@ -188,11 +188,13 @@ def demo(
         ),
     ] = None,
     events: Annotated[
-        int,
+        int | None,
         typer.Option(
-            min=1, max=5, help="Event names per customer (1 to 5); --facts-only only."
+            min=1,
+            max=5,
+            help="Event names per customer (1 to 5, default 5); only with --facts-only.",
         ),
-    ] = 5,
+    ] = None,
     facts_only: Annotated[
         bool,
         typer.Option(
@@ -217,13 +219,19 @@ def demo(
         generate_fact_rows,
     )
 
+    if events is not None and not facts_only:
+        raise fail(
+            f"--events {events} applies only with --facts-only; the default demo's "
+            "event names come from its simulated shop visits."
+        )
+
     settings = _settings()
     defaults = DemoScale() if facts_only else PIPELINE_SCALE
     scale = DemoScale(
         customers=customers,
         ads=ads or defaults.ads,
         days=days or defaults.days,
-        events=events,
+        events=events or defaults.events,
         seed=seed,
     )
     generate = generate_fact_rows if facts_only else generate_demo

@@ -288,6 +288,13 @@ async def test_demo_command_facts_only(database_url: str, db: AsyncEngine) -> No
     assert names == [("add_to_cart",), ("order_completed",)]
 
 
+def test_demo_command_events_needs_facts_only(database_url: str) -> None:
+    result = run_cli(database_url, "demo", "--events", "2")
+
+    assert result.returncode == 2
+    assert "--events 2 applies only with --facts-only" in result.stderr
+
+
 def test_demo_help_names_facts_only(database_url: str) -> None:
     result = run_cli(database_url, "demo", "--help", env={"COLUMNS": "200"})
 
