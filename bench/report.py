@@ -74,7 +74,7 @@ def _timing_table(name: str, result: ScaleResult) -> list[str]:
         f"{dataset.scale.customers} customers x {dataset.scale.ads:,} ads x "
         f"{dataset.scale.days} days x {dataset.scale.events} events; "
         f"{dataset.derived_rows:,} rows of running totals; "
-        f"`creatives demo` took {dataset.load_seconds:.1f} s.",
+        f"`creatives demo --facts-only` took {dataset.load_seconds:.1f} s.",
         "",
         "| request | API p50 (ms) | API p95 (ms) | original SQL p50 (ms) "
         "| facts SQL p50 (ms) | DuckDB p50 (ms) |",
@@ -147,7 +147,12 @@ def targets(outcome: dict[str, ScaleResult]) -> list[Target]:
     if "small" in outcome:
         load = outcome["small"].dataset.load_seconds
         found.append(
-            Target("small: `creatives demo` load", f"{load:.1f} s", "< 60 s", load < 60)
+            Target(
+                "small: `creatives demo --facts-only` load",
+                f"{load:.1f} s",
+                "< 60 s",
+                load < 60,
+            )
         )
     if "small" in outcome and "large" in outcome:
         for label in ("90 days", "365 days"):
@@ -192,9 +197,9 @@ NOTES = """\
   the customer membership, runs the metrics query (two one-day index scans of the ads'
   running totals, a hash join, grouping into creatives), computes totals and the sort
   over all creatives in Python, and serializes one page of JSON.
-- `creatives demo` generates the facts, then rebuilds each customer's running totals
-  (a sort of the customer's facts, window sums, a second sort, inserts into the primary
-  key index) and the creative grouping, two customers at a time.
+- `creatives demo --facts-only` generates the facts, then rebuilds each customer's
+  running totals (a sort of the customer's facts, window sums, a second sort, inserts
+  into the primary key index) and the creative grouping, two customers at a time.
 """
 
 

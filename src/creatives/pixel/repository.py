@@ -7,7 +7,7 @@ flush is the hot path, and it needs no ORM.
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
@@ -102,6 +102,9 @@ async def insert_events(
 
 
 def month_start(moment: datetime | date) -> date:
+    """Return the first day of the UTC month of `moment`, because partitions have UTC bounds."""
+    if isinstance(moment, datetime) and moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
     return date(moment.year, moment.month, 1)
 
 
