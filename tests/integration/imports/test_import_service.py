@@ -270,7 +270,12 @@ async def test_period_rows_spread_over_days(imports_db: AsyncEngine) -> None:
 
     assert sum(c.sums.spend for c in whole) == Decimal("135.75")
     assert sum(c.sums.impressions for c in whole) == 4200
-    assert sum(c.sums.revenue for c in whole) == Decimal("90.00")
+    # The carousel's value cell is "-": no value, not 0. One of the video's two ads has
+    # a value, so the video's revenue is that value.
+    assert {c.ad_copy: c.sums.revenue for c in whole} == {
+        "Pizza video": Decimal("90.00"),
+        "Pizza carousel": None,
+    }
     assert sum(c.sums.conversions for c in whole) == 3
     # Ten of 31 days: 135.75 * 10 / 31 = 43.790..., rounded per row to 6 places.
     assert sum(c.sums.spend for c in first_ten) == Decimal("43.790323")
