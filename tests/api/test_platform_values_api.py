@@ -210,3 +210,25 @@ async def test_platform_roas_column_only_beside_pixel(
     assert "platform_roas" not in [column["field"] for column in body["columns"]]
     assert all(row["platform_roas"] is None for row in body["rows"])
     assert body["totals"]["platform_roas"] is None
+
+
+async def test_platform_event_labels(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    await _pixel_facts(db)
+    headers = await login(client, "admin@example.com")
+    await _import(client, headers, "meta_daily_mixed_values.csv")
+
+    platform = await _get(client, headers, PLATFORM_METRICS, **MAY)
+    pixel = await _get(client, headers, PIXEL_METRICS, **MAY)
+
+    platform_columns = {column["field"]: column for column in platform["columns"]}
+    pixel_columns = {column["field"]: column for column in pixel["columns"]}
+    assert platform_columns["revenue"]["headerName"] == "Platform revenue"
+    assert "attribution window" not in platform_columns["revenue"]["description"]
+    assert platform["attribution_label"] == (
+        "Reported by the ad platform, with its own attribution"
+    )
+    assert pixel_columns["revenue"]["headerName"] == "Revenue"
+    assert pixel["attribution_label"] == "7-day attribution window"

@@ -35,6 +35,7 @@ DEFAULT_EVENT = "order_completed"
 DEFAULT_RANGE_DAYS = 30
 RATIO_FIELDS = ("roas", "ctr", "cpc", "cpm", "cpa", "conversion_rate")
 PLATFORM_ROAS = "platform_roas"
+PLATFORM_ATTRIBUTION_LABEL = "Reported by the ad platform, with its own attribution"
 SORTABLE_FIELDS = (
     "ad_copy",
     "spend",
@@ -133,10 +134,22 @@ def metric_values(sums: Sums) -> dict[str, float | None]:
     }
 
 
+def attribution_label(event: str, attribution: Attribution) -> str:
+    """Describe where the conversions of `event` come from."""
+    # Imported platform rows carry the platform's figures, whatever window is chosen.
+    if event == PLATFORM_EVENT:
+        return PLATFORM_ATTRIBUTION_LABEL
+    return ATTRIBUTION_LABELS[attribution]
+
+
 def metric_columns(
-    currency: str, attribution: Attribution, with_platform_roas: bool = False
+    currency: str,
+    event: str,
+    attribution: Attribution,
+    with_platform_roas: bool = False,
 ) -> list[MetricColumn]:
-    label = ATTRIBUTION_LABELS[attribution]
+    label = attribution_label(event, attribution)
+    revenue_header = "Platform revenue" if event == PLATFORM_EVENT else "Revenue"
     money = {"type": "number", "unit": "currency", "currency": currency}
     columns = [
         MetricColumn(field="ad_copy", headerName="Ad copy", type="string", unit="text"),
@@ -155,7 +168,9 @@ def metric_columns(
             unit="count",
             description=label,
         ),
-        MetricColumn(field="revenue", headerName="Revenue", description=label, **money),
+        MetricColumn(
+            field="revenue", headerName=revenue_header, description=label, **money
+        ),
         MetricColumn(
             field="roas",
             headerName="ROAS",
@@ -341,7 +356,10 @@ async def get_metrics(
     unattributed = await _unattributed(conn, customer, query)
     return MetricsResponse(
         columns=metric_columns(
-            customer.currency, query.attribution, platform_sums is not None
+            customer.currency,
+            query.event,
+            query.attribution,
+            platform_sums is not None,
         ),
         rows=[_creative_row(item, platform) for item in page],
         totals=TableValues(
@@ -356,7 +374,7 @@ async def get_metrics(
         start_date=query.start_date,
         end_date=query.end_date,
         attribution=query.attribution,
-        attribution_label=ATTRIBUTION_LABELS[query.attribution],
+        attribution_label=attribution_label(query.event, query.attribution),
         unattributed=unattributed,
     )
 
