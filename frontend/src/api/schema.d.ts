@@ -486,7 +486,7 @@ export interface components {
              * Platform Roas
              * @description The ad platform's reported conversion value / spend of the same creatives and days (event platform_conversion). Null when the platform reported no value, and when the metrics are those of platform_conversion itself.
              */
-            platform_roas?: number | null;
+            platform_roas: number | null;
             /**
              * Revenue
              * @description Null when no row carried a conversion value, such as an ad-platform export with empty value cells.
@@ -859,7 +859,7 @@ export interface components {
              * Platform Roas
              * @description The ad platform's reported conversion value / spend of the same creatives and days (event platform_conversion). Null when the platform reported no value, and when the metrics are those of platform_conversion itself.
              */
-            platform_roas?: number | null;
+            platform_roas: number | null;
             /**
              * Revenue
              * @description Null when no row carried a conversion value, such as an ad-platform export with empty value cells.

@@ -58,7 +58,6 @@ class MetricValues(BaseModel):
 
 class TableValues(MetricValues):
     platform_roas: float | None = Field(
-        default=None,
         description="The ad platform's reported conversion value / spend of the same "
         "creatives and days (event platform_conversion). Null when the platform reported "
         "no value, and when the metrics are those of platform_conversion itself.",

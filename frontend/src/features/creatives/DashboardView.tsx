@@ -19,6 +19,7 @@ import { CreativeTable } from "./CreativeTable";
 import { emptyMessage } from "./emptyMessage";
 import { FilterBar } from "./FilterBar";
 import { attributionLabel, type PeriodFilters } from "./filters";
+import { isPlatformEvent, PLATFORM_ATTRIBUTION_NOTE } from "./platformEvent";
 import { TotalsBar } from "./TotalsBar";
 import { useCreativeMetrics } from "./useCreativeMetrics";
 import { useDashboardFilters } from "./useDashboardFilters";
@@ -157,6 +158,10 @@ export function DashboardView({ customers }: DashboardViewProps) {
                   totals={metrics.data.totals}
                   currency={currency}
                   rowCount={metrics.data.row_count}
+                  event={metrics.data.event}
+                  showPlatformRoas={metrics.data.columns.some(
+                    (column) => column.field === "platform_roas",
+                  )}
                 />
               ) : (
                 <Skeleton
@@ -193,7 +198,9 @@ export function DashboardView({ customers }: DashboardViewProps) {
                       event: filters.event,
                       start: filters.start,
                       end: filters.end,
-                      attribution: `${attributionLabel(filters.attribution)} (${filters.attribution})`,
+                      attribution: isPlatformEvent(filters.event)
+                        ? PLATFORM_ATTRIBUTION_NOTE
+                        : `${attributionLabel(filters.attribution)} (${filters.attribution})`,
                       currency,
                     }}
                     emptyTitle={empty?.title ?? ""}
