@@ -8,7 +8,7 @@ import { ErrorState } from "../../components/ErrorState";
 import { formatDisplayDate, formatShortDate } from "../../lib/dates";
 import { formatCompactCurrency, formatCurrency } from "../../lib/format";
 import type { PeriodFilters } from "./filters";
-import { isPlatformEvent } from "./platformEvent";
+import { chartRevenueLabel } from "./platformEvent";
 import { useDailyMetrics } from "./useDailyMetrics";
 
 export interface DailySpendChartProps {
@@ -33,9 +33,7 @@ export const DailySpendChart = memo(function DailySpendChart({
   currency,
 }: DailySpendChartProps) {
   const daily = useDailyMetrics(filters, creativeIds);
-  const revenueName = isPlatformEvent(filters.event)
-    ? "Platform revenue"
-    : "Attributed revenue";
+  const revenueName = chartRevenueLabel(filters.event);
   const scope =
     creativeIds.length === 0
       ? "All creatives"

@@ -19,7 +19,7 @@ import { CreativeTable } from "./CreativeTable";
 import { emptyMessage } from "./emptyMessage";
 import { FilterBar } from "./FilterBar";
 import { attributionLabel, type PeriodFilters } from "./filters";
-import { isPlatformEvent, PLATFORM_ATTRIBUTION_NOTE } from "./platformEvent";
+import { isPlatformEvent, PLATFORM_ATTRIBUTION_LABEL } from "./platformEvent";
 import { TotalsBar } from "./TotalsBar";
 import { useCreativeMetrics } from "./useCreativeMetrics";
 import { useDashboardFilters } from "./useDashboardFilters";
@@ -199,7 +199,7 @@ export function DashboardView({ customers }: DashboardViewProps) {
                       start: filters.start,
                       end: filters.end,
                       attribution: isPlatformEvent(filters.event)
-                        ? PLATFORM_ATTRIBUTION_NOTE
+                        ? PLATFORM_ATTRIBUTION_LABEL
                         : `${attributionLabel(filters.attribution)} (${filters.attribution})`,
                       currency,
                     }}
