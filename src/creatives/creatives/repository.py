@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from creatives.creatives.metrics import ATTRIBUTION_COLUMNS, Attribution, Sums
+from creatives.creatives.rollups import valued_rows_column
 
 ZERO = Decimal(0)
 METRIC_NAMES = ("spend", "clicks", "impressions", "sessions", "conversions", "revenue")
@@ -39,7 +40,10 @@ _BOUNDS_SQL = """
 
 
 def _difference_sql(attribution: Attribution, end: str, before: str) -> str:
-    """Select the six metric sums as running totals of `end` minus those of `before`."""
+    """Select the six metric sums as running totals of `end` minus those of `before`.
+
+    Revenue is NULL when no fact row of the range carried a value.
+    """
     conversions, revenue = ATTRIBUTION_COLUMNS[attribution]
     sources = {
         "spend": "spend",
@@ -47,12 +51,17 @@ def _difference_sql(attribution: Attribution, end: str, before: str) -> str:
         "impressions": "impressions",
         "sessions": "sessions",
         "conversions": conversions,
-        "revenue": revenue,
     }
-    return ", ".join(
+    differences = [
         f"{end}.{column} - coalesce({before}.{column}, 0) AS {name}"
         for name, column in sources.items()
+    ]
+    count = valued_rows_column(revenue)
+    differences.append(
+        f"CASE WHEN {end}.{count} > coalesce({before}.{count}, 0) "
+        f"THEN {end}.{revenue} - coalesce({before}.{revenue}, 0) END AS revenue"
     )
+    return ", ".join(differences)
 
 
 def _metrics_sql(attribution: Attribution) -> str:
@@ -106,6 +115,7 @@ def _daily_sql(attribution: Attribution, creative_filter: str) -> str:
         "sessions": "sessions",
         "conversions": conversions,
         "revenue": revenue,
+        "revenue_rows": valued_rows_column(revenue),
     }
     totals = ", ".join(f"sum(s.{column}) AS {name}" for name, column in sources.items())
     changes = ", ".join(
@@ -113,7 +123,8 @@ def _daily_sql(attribution: Attribution, creative_filter: str) -> str:
     )
     # Every ad has a row on every day from its first fact on, so the totals over the ads
     # are defined on consecutive days and one day's sums are the change from the day before.
-    # Days without any fact (fact_rows unchanged) are left out, as when summing the facts.
+    # Days without any fact (fact_rows unchanged) are left out, as when summing the facts,
+    # and a day whose facts carried no revenue value has a NULL revenue.
     return f"""
     WITH {_BOUNDS_SQL},
     day_totals AS (
@@ -132,7 +143,8 @@ def _daily_sql(attribution: Attribution, creative_filter: str) -> str:
         FROM day_totals
         WINDOW by_day AS (ORDER BY day)
     )
-    SELECT day, {", ".join(METRIC_NAMES)}
+    SELECT day, spend, clicks, impressions, sessions, conversions,
+           CASE WHEN revenue_rows > 0 THEN revenue END AS revenue
     FROM day_sums
     WHERE day >= :start_date AND fact_rows > 0
     ORDER BY day
@@ -149,14 +161,18 @@ class CreativeSums:
 
 
 def sums_from_row(mapping: Any) -> Sums:
-    """Read the six sums of a result row; a sum over no rows (NULL) is zero."""
+    """Read the six sums of a result row.
+
+    A NULL count or spend is zero. A NULL revenue stays None, because it means that no
+    row carried a value.
+    """
     return Sums(
         spend=mapping["spend"] or ZERO,
         clicks=mapping["clicks"] or ZERO,
         impressions=mapping["impressions"] or ZERO,
         sessions=mapping["sessions"] or ZERO,
         conversions=mapping["conversions"] or ZERO,
-        revenue=mapping["revenue"] or ZERO,
+        revenue=mapping["revenue"],
     )
 
 

@@ -35,6 +35,15 @@ SUMMED_COLUMNS = (
     "event_value_attr_window_7",
     "event_value_attr_window_30",
 )
+# Columns that may be NULL meaning "no value" (a platform export with an empty conversion
+# value). Beside each running sum, `<name>_rows` counts the fact rows whose value was not
+# NULL, so a range whose count does not grow has no value rather than a value of 0.
+VALUED_COLUMNS = (
+    "event_value",
+    "event_value_attr_window_1",
+    "event_value_attr_window_7",
+    "event_value_attr_window_30",
+)
 ALL_DAYS = date(1, 1, 1)
 # One sort of a large customer's facts; the default 4 MB would spill it to disk.
 REFRESH_WORK_MEM = "1GB"
@@ -101,11 +110,23 @@ INSERT_EVENT_RANGES = text(
 )
 
 
+def valued_rows_column(name: str) -> str:
+    """Return the column that counts the valued fact rows of the revenue column `name`."""
+    return f"{name}_rows"
+
+
 def _running_totals_sql() -> str:
-    columns = ", ".join(SUMMED_COLUMNS)
-    seed_columns = ", ".join(f"c.{name}" for name in SUMMED_COLUMNS)
-    running = ",\n".join(f"sum({name}) OVER w AS {name}" for name in SUMMED_COLUMNS)
-    totals = ", ".join(f"coalesce({name}, 0)" for name in SUMMED_COLUMNS)
+    counts = [valued_rows_column(name) for name in VALUED_COLUMNS]
+    columns = ", ".join([*SUMMED_COLUMNS, *counts])
+    seed_columns = ", ".join(f"c.{name}" for name in [*SUMMED_COLUMNS, *counts])
+    fact_counts = "".join(
+        f", CAST({name} IS NOT NULL AS integer) AS {count}"
+        for name, count in zip(VALUED_COLUMNS, counts, strict=True)
+    )
+    running = ",\n".join(
+        f"sum({name}) OVER w AS {name}" for name in [*SUMMED_COLUMNS, *counts]
+    )
+    totals = ", ".join(f"coalesce({name}, 0)" for name in [*SUMMED_COLUMNS, *counts])
     # Seeds are the last kept rows of each event: those of the day before start_date, or of
     # the event's old last day when that is earlier. Merged in front of the new facts, they
     # carry the earlier totals into the running sums. After the window, the last row of each
@@ -130,7 +151,7 @@ def _running_totals_sql() -> str:
     ),
     new_facts AS (
         SELECT ev COLLATE "C" AS ev, coalesce(ad_id, '') COLLATE "C" AS ad_id,
-               date_column, 1 AS fact_rows, {columns}
+               date_column, 1 AS fact_rows, {", ".join(SUMMED_COLUMNS)}{fact_counts}
         FROM creatives.pixel_event_integrated_data
         WHERE customer_name = :customer AND ev = ANY(CAST(:events AS text[]))
           AND date_column >= :start_date

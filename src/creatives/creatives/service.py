@@ -23,16 +23,19 @@ from creatives.creatives.schemas import (
     FilterOptions,
     MetricColumn,
     MetricsResponse,
-    MetricValues,
+    TableValues,
 )
 from creatives.customers.schemas import CustomerPublic
 from creatives.errors import FieldError, NotFoundError, ValidationFailedError
+from creatives.imports.dashboard import PLATFORM_EVENT
 
 MAX_RANGE_DAYS = 3 * 366
 MAX_PAGE_SIZE = 1000
 DEFAULT_EVENT = "order_completed"
 DEFAULT_RANGE_DAYS = 30
 RATIO_FIELDS = ("roas", "ctr", "cpc", "cpm", "cpa", "conversion_rate")
+PLATFORM_ROAS = "platform_roas"
+PLATFORM_ATTRIBUTION_LABEL = "Reported by the ad platform, with its own attribution"
 SORTABLE_FIELDS = (
     "ad_copy",
     "spend",
@@ -42,12 +45,15 @@ SORTABLE_FIELDS = (
     "conversions",
     "revenue",
     "roas",
+    PLATFORM_ROAS,
     "ctr",
     "cpc",
     "cpm",
     "cpa",
     "conversion_rate",
 )
+# The platform's sums per creative id, beside the metrics of a pixel event.
+PlatformSums = dict[str, Sums]
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,7 @@ def metric_values(sums: Sums) -> dict[str, float | None]:
         "impressions": float(sums.impressions),
         "sessions": float(sums.sessions),
         "conversions": float(sums.conversions),
-        "revenue": float(sums.revenue),
+        "revenue": _number(sums.revenue),
         "roas": _number(ratios.roas),
         "ctr": _number(ratios.ctr),
         "cpc": _number(ratios.cpc),
@@ -128,10 +134,24 @@ def metric_values(sums: Sums) -> dict[str, float | None]:
     }
 
 
-def metric_columns(currency: str, attribution: Attribution) -> list[MetricColumn]:
-    label = ATTRIBUTION_LABELS[attribution]
+def attribution_label(event: str, attribution: Attribution) -> str:
+    """Describe where the conversions of `event` come from."""
+    # Imported platform rows carry the platform's figures, whatever window is chosen.
+    if event == PLATFORM_EVENT:
+        return PLATFORM_ATTRIBUTION_LABEL
+    return ATTRIBUTION_LABELS[attribution]
+
+
+def metric_columns(
+    currency: str,
+    event: str,
+    attribution: Attribution,
+    with_platform_roas: bool = False,
+) -> list[MetricColumn]:
+    label = attribution_label(event, attribution)
+    revenue_header = "Platform revenue" if event == PLATFORM_EVENT else "Revenue"
     money = {"type": "number", "unit": "currency", "currency": currency}
-    return [
+    columns = [
         MetricColumn(field="ad_copy", headerName="Ad copy", type="string", unit="text"),
         MetricColumn(field="spend", headerName="Spend", **money),
         MetricColumn(field="clicks", headerName="Clicks", type="number", unit="count"),
@@ -148,13 +168,23 @@ def metric_columns(currency: str, attribution: Attribution) -> list[MetricColumn
             unit="count",
             description=label,
         ),
-        MetricColumn(field="revenue", headerName="Revenue", description=label, **money),
+        MetricColumn(
+            field="revenue", headerName=revenue_header, description=label, **money
+        ),
         MetricColumn(
             field="roas",
             headerName="ROAS",
             type="number",
             unit="ratio",
             description="Revenue / spend (3.25 means 3.25x). " + label,
+        ),
+        MetricColumn(
+            field=PLATFORM_ROAS,
+            headerName="Platform ROAS",
+            type="number",
+            unit="ratio",
+            description="Conversion value / spend as the ad platform reports them for "
+            "the same creative and days, with the platform's own attribution.",
         ),
         MetricColumn(field="ctr", headerName="CTR", type="number", unit="percent"),
         MetricColumn(field="cpc", headerName="CPC", **money),
@@ -167,6 +197,15 @@ def metric_columns(currency: str, attribution: Attribution) -> list[MetricColumn
             unit="percent",
         ),
     ]
+    if with_platform_roas:
+        return columns
+    return [column for column in columns if column.field != PLATFORM_ROAS]
+
+
+def _platform_roas(sums: Sums | None) -> float | None:
+    if sums is None:
+        return None
+    return _number(compute_ratios(sums).roas)
 
 
 def _matches(item: repository.CreativeSums, needle: str) -> bool:
@@ -174,21 +213,29 @@ def _matches(item: repository.CreativeSums, needle: str) -> bool:
     return needle in haystack
 
 
-def _sort_value(item: repository.CreativeSums, field: str) -> float | str | None:
+def _sort_value(
+    item: repository.CreativeSums, field: str, platform: PlatformSums
+) -> float | str | None:
     """Return the value a row shows in `field`, without building the whole row."""
     if field == "ad_copy":
         return item.ad_copy
+    if field == PLATFORM_ROAS:
+        return _platform_roas(platform.get(item.creative_id))
     if field in RATIO_FIELDS:
         return _number(getattr(compute_ratios(item.sums), field))
-    return float(getattr(item.sums, field))
+    return _number(getattr(item.sums, field))
 
 
 def _sort_creatives(
-    items: list[repository.CreativeSums], field: str, descending: bool
+    items: list[repository.CreativeSums],
+    field: str,
+    descending: bool,
+    platform: PlatformSums,
 ) -> list[repository.CreativeSums]:
     def key(item: repository.CreativeSums) -> tuple[bool, float | str, str]:
-        value = _sort_value(item, field)
-        # Undefined values (no copy, a ratio over zero) go last in either direction.
+        value = _sort_value(item, field, platform)
+        # Undefined values (no copy, no revenue value, a ratio over zero) go last in
+        # either direction.
         missing = value is None
         if field == "ad_copy":
             sortable: float | str = str(value or "").casefold()
@@ -199,14 +246,56 @@ def _sort_creatives(
     return sorted(items, key=key, reverse=descending)
 
 
-def _creative_row(item: repository.CreativeSums) -> CreativeRow:
+def _creative_row(item: repository.CreativeSums, platform: PlatformSums) -> CreativeRow:
     return CreativeRow(
         id=item.creative_id,
         ad_copy=item.ad_copy,
         ad_copies=item.ad_copies,
         ad_ids=item.ad_ids,
+        platform_roas=_platform_roas(platform.get(item.creative_id)),
         **metric_values(item.sums),
     )
+
+
+async def _platform_sums(
+    conn: AsyncConnection, customer: CustomerPublic, query: MetricsQuery
+) -> PlatformSums | None:
+    """Return the imported platform figures per creative for the range of `query`.
+
+    None when they do not apply: for the platform event itself, and for a customer
+    without imported platform data.
+    """
+    if query.event == PLATFORM_EVENT:
+        return None
+    events = {name for name, _, _ in await repository.event_ranges(conn, customer.id)}
+    if PLATFORM_EVENT not in events:
+        return None
+    # Imported rows store the platform's value in every window column, so any window
+    # reads the same figures.
+    items = await repository.creative_sums(
+        conn,
+        customer.id,
+        PLATFORM_EVENT,
+        query.start_date,
+        query.end_date,
+        query.attribution,
+    )
+    return {item.creative_id: item.sums for item in items}
+
+
+def _platform_totals(
+    items: list[repository.CreativeSums], platform: PlatformSums
+) -> Sums | None:
+    """Sum the platform figures of the listed creatives, or None when none has any."""
+    listed = [
+        platform[item.creative_id] for item in items if item.creative_id in platform
+    ]
+    if not listed:
+        return None
+    totals = Sums()
+    for sums in listed:
+        totals.add(sums)
+    return totals
 
 
 async def _unattributed(
@@ -256,17 +345,27 @@ async def get_metrics(
     totals = Sums()
     for item in grouped:
         totals.add(item.sums)
+    platform_sums = await _platform_sums(conn, customer, query)
+    platform = platform_sums or {}
 
     # Only the rows of the requested page are built; a large customer has thousands of
     # creatives, and building every row cost more than the query.
-    ordered = _sort_creatives(grouped, sort_field, descending)
+    ordered = _sort_creatives(grouped, sort_field, descending, platform)
     first = (query.page - 1) * query.page_size
     page = ordered[first : first + query.page_size]
     unattributed = await _unattributed(conn, customer, query)
     return MetricsResponse(
-        columns=metric_columns(customer.currency, query.attribution),
-        rows=[_creative_row(item) for item in page],
-        totals=MetricValues(**metric_values(totals)),
+        columns=metric_columns(
+            customer.currency,
+            query.event,
+            query.attribution,
+            platform_sums is not None,
+        ),
+        rows=[_creative_row(item, platform) for item in page],
+        totals=TableValues(
+            platform_roas=_platform_roas(_platform_totals(grouped, platform)),
+            **metric_values(totals),
+        ),
         currency=customer.currency,
         row_count=len(grouped),
         page=query.page,
@@ -275,7 +374,7 @@ async def get_metrics(
         start_date=query.start_date,
         end_date=query.end_date,
         attribution=query.attribution,
-        attribution_label=ATTRIBUTION_LABELS[query.attribution],
+        attribution_label=attribution_label(query.event, query.attribution),
         unattributed=unattributed,
     )
 
@@ -329,7 +428,11 @@ async def require_creative(
 def _every_day(
     start: date, end: date, sums_by_day: dict[date, Sums]
 ) -> list[DailyPoint]:
-    """List every day of the range; a day without rows has zero sums, so charts show a gap as 0."""
+    """List every day of the range.
+
+    A day without rows has zero counts and spend, so charts show a gap as 0, and no revenue
+    value (null), as does a day whose rows carried none.
+    """
     points = []
     day = start
     while day <= end:

@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -35,11 +35,10 @@ const metrics = metricsResponse(
   },
 );
 
-function api(metricsRoute: (url: URL) => Response) {
+function api(metricsRoute: (url: URL) => Response, options = filterOptions) {
   return stubApi((url) => {
     if (url.pathname === "/api/customers") return jsonResponse(customers);
-    if (url.pathname.endsWith("/filter-options"))
-      return jsonResponse(filterOptions);
+    if (url.pathname.endsWith("/filter-options")) return jsonResponse(options);
     if (url.pathname.endsWith("/metrics")) return metricsRoute(url);
     if (url.pathname.endsWith("/daily"))
       return jsonResponse({ currency: "USD", days: [] });
@@ -165,5 +164,81 @@ describe("DashboardPage", () => {
       "$3,000.00",
     );
     expect(screen.queryByTestId("unattributed-mismatch")).toBeNull();
+  });
+});
+
+describe("DashboardPage with imported platform data", () => {
+  const platformOptions = {
+    ...filterOptions,
+    events: ["order_completed", "platform_conversion"],
+  };
+
+  function platformApi(response: ReturnType<typeof metricsResponse>) {
+    return api(() => jsonResponse(response), platformOptions);
+  }
+
+  it("labels platform revenue and disables the window", async () => {
+    platformApi(
+      metricsResponse([creativeRow("c1", 870.4, { revenue: null })], {
+        event: "platform_conversion",
+        totals: { ...metricsResponse([]).totals, spend: 870.4 },
+      }),
+    );
+    render(
+      <Providers url="/?customer=23&event=platform_conversion">
+        <DashboardPage />
+      </Providers>,
+    );
+
+    const revenue = await screen.findByTestId("total-revenue");
+    expect(revenue).toHaveTextContent("Platform revenue");
+    expect(revenue).toHaveTextContent("–");
+    expect(screen.getByTestId("total-roas")).toHaveTextContent("–");
+    const windows = screen.getByRole("group", { name: "Attribution window" });
+    for (const button of within(windows).getAllByRole("button"))
+      expect(button).toBeDisabled();
+    expect(windows).toHaveAccessibleDescription(
+      /ad platform applies its own attribution/,
+    );
+  });
+
+  it("keeps the window for pixel events", async () => {
+    platformApi(
+      metricsResponse([creativeRow("c1", 870.4)], {
+        columns: [
+          { field: "roas", headerName: "ROAS", type: "number", unit: "ratio" },
+          {
+            field: "platform_roas",
+            headerName: "Platform ROAS",
+            type: "number",
+            unit: "ratio",
+          },
+        ],
+        totals: {
+          ...metricsResponse([]).totals,
+          spend: 870.4,
+          revenue: 1740.8,
+          roas: 2,
+          platform_roas: 0.2057,
+        },
+      }),
+    );
+    render(
+      <Providers url="/?customer=23&event=order_completed">
+        <DashboardPage />
+      </Providers>,
+    );
+
+    const revenue = await screen.findByTestId("total-revenue");
+    expect(revenue).toHaveTextContent(/^Revenue/);
+    expect(screen.getByTestId("total-platform_roas")).toHaveTextContent(
+      "Platform ROAS0.21x",
+    );
+    const windows = screen.getByRole("group", { name: "Attribution window" });
+    for (const button of within(windows).getAllByRole("button"))
+      expect(button).toBeEnabled();
+    expect(
+      screen.queryByText(/ad platform applies its own attribution/),
+    ).not.toBeInTheDocument();
   });
 });

@@ -20,6 +20,7 @@ import { CreativeTable } from "./CreativeTable";
 import { emptyMessage } from "./emptyMessage";
 import { FilterBar } from "./FilterBar";
 import { attributionLabel, type PeriodFilters } from "./filters";
+import { isPlatformEvent, PLATFORM_ATTRIBUTION_LABEL } from "./platformEvent";
 import { TotalsBar } from "./TotalsBar";
 import { useCreativeMetrics } from "./useCreativeMetrics";
 import { useDashboardFilters } from "./useDashboardFilters";
@@ -176,6 +177,10 @@ export function DashboardView({ customers }: DashboardViewProps) {
                     totals={metrics.data.totals}
                     currency={currency}
                     rowCount={metrics.data.row_count}
+                    event={metrics.data.event}
+                    showPlatformRoas={metrics.data.columns.some(
+                      (column) => column.field === "platform_roas",
+                    )}
                   />
                   <UnattributedSummary
                     unattributed={metrics.data.unattributed}
@@ -224,7 +229,9 @@ export function DashboardView({ customers }: DashboardViewProps) {
                       event: filters.event,
                       start: filters.start,
                       end: filters.end,
-                      attribution: `${attributionLabel(filters.attribution)} (${filters.attribution})`,
+                      attribution: isPlatformEvent(filters.event)
+                        ? PLATFORM_ATTRIBUTION_LABEL
+                        : `${attributionLabel(filters.attribution)} (${filters.attribution})`,
                       currency,
                     }}
                     emptyTitle={empty?.title ?? ""}
