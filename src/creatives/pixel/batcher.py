@@ -1,4 +1,4 @@
-"""The batch writer: many concurrent requests share one COPY, one INSERT and one commit.
+"""The batch writer: many concurrent requests share one INSERT and one commit.
 
 A request hands its validated rows to `submit` and awaits a future. The writer task waits
 a few milliseconds (or until enough rows are pending), writes everything pending in one
@@ -215,8 +215,7 @@ class BatchWriter:
     async def _write(self, conn: asyncpg.Connection, rows: list[EventRow]) -> list[str]:
         await self._ensure_partitions(conn, rows)
         outcomes, unique, positions = _first_occurrences(rows)
-        async with conn.transaction():
-            not_stored = await repository.insert_events(conn, unique)
+        not_stored = await repository.insert_events(conn, unique)
         for row, position in zip(unique, positions, strict=True):
             outcome = not_stored.get((row.customer_id, row.event_id))
             if outcome is not None:

@@ -1,7 +1,7 @@
 """SQL of the pixel: sites, monthly partitions, batched event inserts, salts and drops.
 
-The collector talks to PostgreSQL through asyncpg directly: a binary COPY and one statement per
-flush are the hot path, and they need no ORM.
+The collector talks to PostgreSQL through asyncpg directly: one statement per flush (after a
+binary COPY for large flushes) is the hot path, and it needs no ORM.
 """
 
 import secrets
@@ -19,6 +19,12 @@ OUTCOME_DUPLICATE_EVENT = "duplicate_event"
 OUTCOME_DUPLICATE_ORDER = "duplicate_order"
 
 INCOMING = "pixel_incoming"
+# Below this many rows a flush sends arrays to one INSERT statement, which commits on its
+# own in one round trip. From this size up it uses COPY into a temporary table, which
+# encodes rows faster but needs BEGIN, COPY, the INSERT and COMMIT. Measured with asyncpg
+# 0.30 and PostgreSQL 16 on a loaded 2-core machine: at 10 rows per flush the arrays cost
+# about half the database CPU of COPY, at 1,000 rows COPY saved 2 µs of Python per row.
+COPY_MIN_ROWS = 500
 
 # A temporary table per writer connection: COPY (binary) fills it, one statement moves its
 # rows into the real tables, and COMMIT empties it.
@@ -28,14 +34,26 @@ ON COMMIT DELETE ROWS
 """
 
 _COLUMN_LIST = ", ".join(EVENT_COLUMNS)
+_ARRAY_TYPES = {
+    "customer_id": "varchar",
+    "event_id": "uuid",
+    "event_time": "timestamptz",
+    "received_at": "timestamptz",
+    "client_time": "timestamptz",
+    "visitor_hash": "bytea",
+    "value": "numeric",
+    "currency": "char(3)",
+    "properties": "jsonb",
+    "is_bot": "boolean",
+}
 
-# The rows have distinct event ids and distinct order ids (the writer drops repeats within a
-# flush first), so each conflict is with a committed row. The event keys are claimed first
-# (rows that lose are duplicates of committed events); then the order keys; then the rows
-# that won both go into the partitioned table. Only the rows that were not stored come back,
-# with the reason, so a normal flush returns nothing.
-MOVE_INCOMING = f"""
-WITH new_keys AS (
+# The rows have distinct event ids and distinct order ids because the writer drops repeats
+# within a flush first, so each conflict is with a committed row. The statement claims the
+# event keys first, and rows that lose are duplicates of committed events. Then it claims
+# the order keys, and the rows that won both go into the partitioned table. Only the rows
+# that were not stored come back, with the reason, so a normal flush returns nothing.
+_MOVE_ROWS = f"""
+new_keys AS (
     INSERT INTO {SCHEMA}.pixel_event_keys (customer_id, event_id, received_at)
     SELECT customer_id, event_id, received_at FROM {INCOMING}
     ON CONFLICT DO NOTHING
@@ -70,6 +88,19 @@ WHERE order_id IS NOT NULL
   AND (customer_id, event_id) NOT IN (SELECT customer_id, event_id FROM new_orders)
 """
 
+MOVE_INCOMING = f"WITH {_MOVE_ROWS}"
+
+# The same statement over arrays: a CTE named like the temporary table takes its place.
+_ARRAYS = ", ".join(
+    f"${i + 1}::{_ARRAY_TYPES.get(name, 'text')}[]"
+    for i, name in enumerate(EVENT_COLUMNS)
+)
+INSERT_ARRAYS = f"""
+WITH {INCOMING} AS (
+    SELECT * FROM unnest({_ARRAYS}) AS t({_COLUMN_LIST})
+),
+{_MOVE_ROWS}"""
+
 
 async def prepare_writer_connection(conn: asyncpg.Connection) -> None:
     await conn.execute(CREATE_INCOMING)
@@ -78,13 +109,20 @@ async def prepare_writer_connection(conn: asyncpg.Connection) -> None:
 async def insert_events(
     conn: asyncpg.Connection, rows: Sequence[EventRow]
 ) -> dict[tuple[str, object], str]:
-    """Store rows with distinct event ids and order ids; return the outcome of each row
-    that was not stored, by (customer, event id).
+    """Store rows with distinct event ids and order ids in one transaction.
 
-    Call inside a transaction, on a connection set up by `prepare_writer_connection`.
+    Returns the outcome of each row that was not stored, by (customer, event id). Needs a
+    connection set up by `prepare_writer_connection` and outside a transaction.
     """
-    await conn.copy_records_to_table(INCOMING, records=rows, columns=EVENT_COLUMNS)
-    result = await conn.fetch(MOVE_INCOMING)
+    if len(rows) < COPY_MIN_ROWS:
+        columns = list(zip(*rows, strict=True))
+        result = await conn.fetch(INSERT_ARRAYS, *columns)
+    else:
+        async with conn.transaction():
+            await conn.copy_records_to_table(
+                INCOMING, records=rows, columns=EVENT_COLUMNS
+            )
+            result = await conn.fetch(MOVE_INCOMING)
     return {(r["customer_id"], r["event_id"]): r["outcome"] for r in result}
 
 
