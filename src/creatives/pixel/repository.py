@@ -22,7 +22,7 @@ INCOMING = "pixel_incoming"
 # Below this many rows a flush sends arrays to one INSERT statement, which commits on its
 # own in one round trip. From this size up it uses COPY into a temporary table, which
 # encodes rows faster but needs BEGIN, COPY, the INSERT and COMMIT. Measured with asyncpg
-# 0.30 and PostgreSQL 16 on a loaded 2-core machine: at 10 rows per flush the arrays cost
+# 0.32 and PostgreSQL 16 on a loaded 2-core machine: at 10 rows per flush the arrays cost
 # about half the database CPU of COPY, at 1,000 rows COPY saved 2 µs of Python per row.
 COPY_MIN_ROWS = 500
 

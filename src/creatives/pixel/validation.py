@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
@@ -193,7 +194,7 @@ def parse_event_id(raw: object) -> uuid.UUID | None:
     text = str(raw)
     try:
         # asyncpg's UUID (a uuid.UUID subclass) parses the hex forms about ten times faster
-        # (0.24 µs against 2.5 µs, measured with timeit on this machine).
+        # (0.24 µs against 2.5 µs per call, timeit, Python 3.11, asyncpg 0.32).
         # Braces and urn:uuid: fall through to uuid.UUID.
         return FastUUID(text)  # type: ignore[no-any-return]
     except ValueError:
@@ -345,31 +346,30 @@ def url_parameters(url: str | None) -> dict[str, str]:
     return found
 
 
-def _attribution_value(
-    raw: Mapping[str, object], name: str, from_url: Mapping[str, str], key: str
-) -> str | None:
-    """Return the field sent with the event, else the page URL's parameter `key` cut to 1 KB."""
-    sent = raw.get(name)
-    if sent is not None and sent != "":
-        return parse_text(name, sent)
-    found = from_url.get(key)
-    if found is None:
-        return None
-    # A URL parameter is not the sender's choice of field, so it is cut, not rejected.
-    return found[:MAX_TEXT_CHARS]
-
-
 def attribution_fields(
     raw: Mapping[str, object], page_url: str | None, ad_id_param: str
-) -> dict[str, str | None]:
-    """UTM values, click ids and the ad id: sent explicitly, else read from the page URL."""
+) -> list[str | None]:
+    """Return the UTM values and click ids (in ATTRIBUTION_FIELDS order), then the ad id.
+
+    Each is the field sent with the event, else the page URL's parameter. A sent value over
+    1 KB rejects the event; a URL parameter is not the sender's choice, so it is cut to 1 KB.
+    """
     from_url = url_parameters(page_url)
-    fields = {
-        name: _attribution_value(raw, name, from_url, name)
-        for name in ATTRIBUTION_FIELDS
-    }
-    fields["ad_id"] = _attribution_value(raw, "ad_id", from_url, ad_id_param)
-    return fields
+    values: list[str | None] = []
+    for name, key in _attribution_keys(ad_id_param):
+        sent = raw.get(name)
+        if sent is not None and sent != "":
+            values.append(parse_text(name, sent))
+            continue
+        found = from_url.get(key)
+        values.append(None if found is None else found[:MAX_TEXT_CHARS])
+    return values
+
+
+@cache
+def _attribution_keys(ad_id_param: str) -> tuple[tuple[str, str], ...]:
+    """Return (event field, URL parameter) pairs; one entry per site setting, so few."""
+    return (*((name, name) for name in ATTRIBUTION_FIELDS), ("ad_id", ad_id_param))
 
 
 def validate_event(
@@ -387,12 +387,23 @@ def validate_event(
     """
     get = raw.get
     page_url = parse_url("url", get("url"))
-    attribution = attribution_fields(raw, page_url, site.ad_id_param)
+    (
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_term,
+        utm_content,
+        fbclid,
+        gclid,
+        msclkid,
+        ttclid,
+        ad_id,
+    ) = attribution_fields(raw, page_url, site.ad_id_param)
     value = parse_value(get("value"))
     currency = parse_currency(get("currency"))
     if value is not None and currency is None:
         currency = site.currency
-    # Positional, in column order: keyword arguments cost a few microseconds per event.
+    # Positional, in column order: a NamedTuple takes 29 keyword arguments more slowly.
     return EventRow(
         site.customer_id,
         parse_event_id(get("event_id")) or uuid.uuid4(),
@@ -406,16 +417,16 @@ def validate_event(
         context.visitor_hash,
         page_url,
         parse_url("referrer", get("referrer"), REFERRER_URL),
-        attribution["utm_source"],
-        attribution["utm_medium"],
-        attribution["utm_campaign"],
-        attribution["utm_term"],
-        attribution["utm_content"],
-        attribution["fbclid"],
-        attribution["gclid"],
-        attribution["msclkid"],
-        attribution["ttclid"],
-        attribution["ad_id"],
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_term,
+        utm_content,
+        fbclid,
+        gclid,
+        msclkid,
+        ttclid,
+        ad_id,
         value,
         currency,
         parse_identifier("order_id", get("order_id")),
