@@ -61,11 +61,18 @@ class CollectorFastPath:
         await send_reply(send, reply)
 
 
+# The request headers that the collector reads; browsers send a dozen more that it ignores.
+USED_HEADERS = frozenset(
+    (b"origin", b"referer", b"user-agent", b"dnt", b"sec-gpc", b"content-length")
+)
+
+
 def request_info(scope: Scope) -> RequestInfo:
     # ASGI servers send header names in lower case; a repeated header keeps its last value.
     headers = {
         name.decode("latin-1"): value.decode("latin-1")
         for name, value in scope["headers"]
+        if name in USED_HEADERS
     }
     client = scope.get("client")
     return RequestInfo(
