@@ -244,23 +244,23 @@ async def test_same_order_id_stored_once(
     assert row["value"] == Decimal("10")
 
 
-async def test_order_stored_once_across_event_names(
+async def test_order_id_dedupes_per_event_name(
     client: httpx.AsyncClient, site: AsyncEngine
 ) -> None:
-    # The browser reports the purchase, then the shop's server sends it under another name.
-    browser = event(event_name="order_completed", value="10", order_id="ORD-7")
-    server = event(event_name="purchase", value="10", order_id="ORD-7")
-    other_order = event(event_name="purchase", value="5", order_id="ORD-8")
+    # A refund of an order is a fact of its own; a repeated purchase is not.
+    purchase = event(event_name="order_completed", value="10", order_id="ORD-7")
+    reload = event(event_name="order_completed", value="10", order_id="ORD-7")
+    refund = event(event_name="order_refunded", value="10", order_id="ORD-7")
 
-    first = await client.post("/collect", json=browser)
-    second = await client.post("/collect", json=[server, other_order])
+    first = await client.post("/collect", json=purchase)
+    second = await client.post("/collect", json=[reload, refund])
 
     assert first.json()["stored"] == 1
     assert second.json() == {"stored": 1, "duplicates": 1, "rejected": []}
     stored = await rows(site)
     assert [(row["event_name"], row["order_id"]) for row in stored] == [
         ("order_completed", "ORD-7"),
-        ("purchase", "ORD-8"),
+        ("order_refunded", "ORD-7"),
     ]
 
 

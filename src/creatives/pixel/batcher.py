@@ -238,17 +238,17 @@ class BatchWriter:
 def _first_occurrences(
     rows: list[EventRow],
 ) -> tuple[list[str], list[EventRow], list[int]]:
-    """Drop repeats within one flush: of an event id, and of an order id.
+    """Drop repeats within one flush: of an event id, and of an event name's order id.
 
     Returns every row's outcome (`stored` until the database says otherwise), the rows to
-    write, and their positions in `rows`. A later copy of an event id, or a later event of an
-    order, is a duplicate as it would be in a later flush: the first one wins.
+    write, and their positions in `rows`. A later copy of an event id, or a later event of the
+    same name and order, is a duplicate as it would be in a later flush: the first one wins.
     """
     outcomes: list[str] = []
     unique: list[EventRow] = []
     positions: list[int] = []
     events: set[tuple[str, object]] = set()
-    orders: set[tuple[str, str]] = set()
+    orders: set[tuple[str, str, str]] = set()
     for position, row in enumerate(rows):
         key = (row.customer_id, row.event_id)
         if key in events:
@@ -256,7 +256,7 @@ def _first_occurrences(
             continue
         events.add(key)
         if row.order_id is not None:
-            order = (row.customer_id, row.order_id)
+            order = (row.customer_id, row.event_name, row.order_id)
             if order in orders:
                 outcomes.append(repository.OUTCOME_DUPLICATE_ORDER)
                 continue
