@@ -93,8 +93,11 @@ async def client(
     app = app_under_test
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=front(app))
+        # A shopper's browser, as the pixel sees it; bot tests set their own agent.
         async with httpx.AsyncClient(
-            transport=transport, base_url="http://testserver"
+            transport=transport,
+            base_url="http://testserver",
+            headers={"User-Agent": BROWSER},
         ) as client:
             yield client
 
@@ -261,6 +264,29 @@ async def test_order_id_dedupes_per_event_name(
     assert [(row["event_name"], row["order_id"]) for row in stored] == [
         ("order_completed", "ORD-7"),
         ("order_refunded", "ORD-7"),
+    ]
+
+
+async def test_bot_purchase_claims_no_order_id(
+    client: httpx.AsyncClient, site: AsyncEngine
+) -> None:
+    purchase = event(event_name="order_completed", value="250", order_id="ORD-9")
+
+    crawler = await client.post(
+        "/collect",
+        json={**purchase, "value": "0.01"},
+        headers={"User-Agent": HEADLESS},
+    )
+    shopper = await client.post(
+        "/collect", json=purchase, headers={"User-Agent": BROWSER}
+    )
+
+    assert crawler.json()["stored"] == 1
+    assert shopper.json()["stored"] == 1
+    stored = await rows(site)
+    assert sorted((row["is_bot"], row["value"]) for row in stored) == [
+        (False, Decimal("250")),
+        (True, Decimal("0.01")),
     ]
 
 

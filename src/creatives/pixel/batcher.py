@@ -255,7 +255,7 @@ def _first_occurrences(
             outcomes.append(repository.OUTCOME_DUPLICATE_EVENT)
             continue
         events.add(key)
-        if row.order_id is not None:
+        if row.order_id is not None and not row.is_bot:
             order = (row.customer_id, row.event_name, row.order_id)
             if order in orders:
                 outcomes.append(repository.OUTCOME_DUPLICATE_ORDER)

@@ -52,6 +52,8 @@ _ARRAY_TYPES = {
 # event keys first, and rows that lose are duplicates of committed events. Then it claims
 # the order keys, and the rows that won both go into the partitioned table. Only the rows
 # that were not stored come back, with the reason, so a normal flush returns nothing.
+# Bot-tagged events claim no order key: attribution ignores them, and a crawler or a forged
+# request must not take a real purchase's order id first.
 _MOVE_ROWS = f"""
 new_keys AS (
     INSERT INTO {SCHEMA}.pixel_event_keys (customer_id, event_id, received_at)
@@ -65,7 +67,7 @@ fresh AS (
 new_orders AS (
     INSERT INTO {SCHEMA}.pixel_orders (customer_id, event_name, order_id, event_id)
     SELECT customer_id, event_name, order_id, event_id FROM fresh
-    WHERE order_id IS NOT NULL
+    WHERE order_id IS NOT NULL AND NOT is_bot
     ON CONFLICT DO NOTHING
     RETURNING customer_id, event_id
 ),
@@ -73,6 +75,7 @@ stored AS (
     INSERT INTO {SCHEMA}.pixel_events ({_COLUMN_LIST})
     SELECT {_COLUMN_LIST} FROM fresh
     WHERE order_id IS NULL
+       OR is_bot
        OR (customer_id, event_id) IN (SELECT customer_id, event_id FROM new_orders)
 )
 SELECT '{OUTCOME_DUPLICATE_EVENT}' AS outcome, customer_id, event_id
@@ -85,6 +88,7 @@ WHERE NOT EXISTS (
 UNION ALL
 SELECT '{OUTCOME_DUPLICATE_ORDER}', customer_id, event_id FROM fresh
 WHERE order_id IS NOT NULL
+  AND NOT is_bot
   AND (customer_id, event_id) NOT IN (SELECT customer_id, event_id FROM new_orders)
 """
 
