@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -314,25 +315,14 @@ async def test_conversions_endpoint_sums_equal_metrics(db: AsyncEngine) -> None:
 
 async def test_scheduler_integrates_new_events(db: AsyncEngine) -> None:
     from creatives.attribution.scheduler import integrate_changes
-    from creatives.pixel.repository import ensure_partition
 
     async with db.begin() as conn:
         await factories.customer(conn, "23", currency="EUR", time_zone="UTC")
-        raw = await conn.get_raw_connection()
-        await ensure_partition(
-            raw.driver_connection, datetime.now(UTC).date().replace(day=1)
-        )  # type: ignore[arg-type]
-        await conn.execute(
-            text(
-                """
-                INSERT INTO creatives.pixel_events (
-                    customer_id, event_id, event_time, received_at, event_name, source,
-                    client_id, session_id, ad_id, value, currency, is_bot
-                ) VALUES
-                ('23', gen_random_uuid(), now(), now(), 'page_view', 'test', 'c1', 's1', 'A', NULL, NULL, false),
-                ('23', gen_random_uuid(), now(), now(), 'order_completed', 'test', 'c1', 's1', NULL, 25, 'EUR', false)
-                """
-            )
+        await insert_now_events(
+            conn,
+            "23",
+            "('page_view', 'test', 'c1', 's1', 'A', NULL::numeric, NULL, false), "
+            "('order_completed', 'test', 'c1', 's1', NULL, 25, 'EUR', false)",
         )
 
     customers = await integrate_changes(db, datetime.now(UTC) - timedelta(minutes=5))
@@ -348,3 +338,136 @@ async def test_scheduler_integrates_new_events(db: AsyncEngine) -> None:
         ).scalar_one()
     assert customers == 1
     assert revenue == Decimal("25")
+
+
+async def insert_now_events(conn: AsyncConnection, customer: str, rows: str) -> None:
+    """Insert pixel events received now; `rows` are VALUES tuples after the customer id."""
+    from creatives.pixel.repository import ensure_partition
+
+    raw = await conn.get_raw_connection()
+    await ensure_partition(
+        raw.driver_connection, datetime.now(UTC).date().replace(day=1)
+    )  # type: ignore[arg-type]
+    await conn.execute(
+        text(
+            f"""
+            INSERT INTO creatives.pixel_events (
+                customer_id, event_id, event_time, received_at, event_name, source,
+                client_id, session_id, ad_id, value, currency, is_bot
+            )
+            SELECT '{customer}', gen_random_uuid(), now(), now(), v.*
+            FROM (VALUES {rows}) AS v
+            """
+        )
+    )
+
+
+async def test_scheduler_skips_failing_customer(
+    db: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from structlog.testing import capture_logs
+
+    from creatives.attribution import scheduler
+
+    landing_and_order = (
+        "('page_view', 'test', 'c1', 's1', 'A', NULL::numeric, NULL, false), "
+        "('order_completed', 'test', 'c1', 's1', NULL, 25, 'EUR', false)"
+    )
+    async with db.begin() as conn:
+        for customer in ("23", "41"):
+            await factories.customer(conn, customer, currency="EUR", time_zone="UTC")
+            await insert_now_events(conn, customer, landing_and_order)
+
+    real_integrate = scheduler.integrate
+
+    async def integrate_or_fail(
+        engine: AsyncEngine, customer: str, start: date, end: date
+    ) -> object:
+        if customer == "23":
+            raise RuntimeError("broken data of customer 23")
+        return await real_integrate(engine, customer, start, end)
+
+    monkeypatch.setattr(scheduler, "integrate", integrate_or_fail)
+    failed: dict[str, tuple[date, date]] = {}
+    with capture_logs() as logs:
+        integrated = await scheduler.integrate_changes(
+            db, datetime.now(UTC) - timedelta(minutes=5), failed
+        )
+
+    async with db.connect() as conn:
+        revenue = (
+            await conn.execute(
+                text(
+                    "SELECT customer_name, sum(event_value_attr_window_1) "
+                    "FROM creatives.pixel_event_integrated_data "
+                    "WHERE ev = 'order_completed' GROUP BY 1"
+                )
+            )
+        ).all()
+    today = datetime.now(UTC).date()
+    errors = [entry for entry in logs if entry["log_level"] == "error"]
+    assert integrated == 1
+    assert [tuple(row) for row in revenue] == [("41", Decimal("25"))]
+    assert failed == {"23": (today, today)}
+    assert len(errors) == 1
+    assert errors[0]["customer_id"] == "23"
+
+    # The next round retries the failed customer even without new events.
+    monkeypatch.setattr(scheduler, "integrate", real_integrate)
+    again = await scheduler.integrate_changes(db, datetime.now(UTC), failed)
+    assert again == 1
+    assert failed == {}
+
+
+async def test_missing_rate_leaves_value_out(db: AsyncEngine) -> None:
+    from structlog.testing import capture_logs
+
+    from creatives.attribution.integration import integrate
+
+    async with db.begin() as conn:
+        await factories.customer(conn, "23", currency="USD", time_zone="UTC")
+        await insert_now_events(
+            conn,
+            "23",
+            "('page_view', 'test', 'c1', 's1', 'A', NULL::numeric, NULL, false), "
+            "('order_completed', 'test', 'c1', 's1', NULL, 25, 'USD', false), "
+            "('order_completed', 'test', 'c1', 's1', NULL, 1000, 'JPY', false), "
+            "('order_completed', 'test', 'c2', 's2', NULL, 10, 'USD', false)",
+        )
+
+    with capture_logs() as logs:
+        result = await integrate(db, "23")
+
+    async with db.connect() as conn:
+        attributed = (
+            await conn.execute(
+                text(
+                    "SELECT sum(number_of_events_attr_window_1) AS count, "
+                    "sum(event_value_attr_window_1) AS value "
+                    "FROM creatives.pixel_event_integrated_data "
+                    "WHERE customer_name = '23' AND ev = 'order_completed'"
+                )
+            )
+        ).one()
+        unattributed = (
+            await conn.execute(
+                text(
+                    "SELECT conversions, value, unattributed_1, unattributed_value_1 "
+                    "FROM creatives.unattributed_daily "
+                    "WHERE customer_id = '23' AND event_name = 'order_completed'"
+                )
+            )
+        ).one()
+    warnings = [entry for entry in logs if entry["event"] == "exchange_rate_missing"]
+    today = str(datetime.now(UTC).date())
+    assert result.unconverted_events == 1
+    assert attributed.count == 2
+    assert attributed.value == Decimal("25")
+    assert unattributed.unattributed_1 == 1
+    assert unattributed.unattributed_value_1 == Decimal("10")
+    assert unattributed.conversions == 3
+    assert unattributed.value == Decimal("35")
+    assert len(warnings) == 1
+    assert warnings[0]["currency_pair"] == "JPY/USD"
+    assert warnings[0]["days"] == [today]
+    assert warnings[0]["events"] == 1

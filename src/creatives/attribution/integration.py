@@ -35,6 +35,8 @@ class IntegrationResult:
     end_day: date | None
     rows: int
     seconds: float
+    # Events whose value has no exchange rate: counted, but left out of every sum.
+    unconverted_events: int = 0
 
 
 async def load_customer(conn: AsyncConnection, customer_id: str) -> CustomerAttribution:
@@ -102,7 +104,7 @@ async def integrate_in_transaction(
         end=str(end_day),
     )
     await create_staging(conn)
-    await stage_all(
+    unconverted = await stage_all(
         conn, customer.settings, customer.currency, customer.ad_id_parameter, days
     )
     rows = await integrate_staged(conn, customer.settings, days)
@@ -117,9 +119,15 @@ async def integrate_in_transaction(
 
     seconds = round(time.perf_counter() - started, 3)
     log.info(
-        "integration_finished", customer_id=customer_id, rows=rows, seconds=seconds
+        "integration_finished",
+        customer_id=customer_id,
+        rows=rows,
+        seconds=seconds,
+        unconverted_events=unconverted,
     )
-    return IntegrationResult(customer_id, start_day, end_day, rows, seconds)
+    return IntegrationResult(
+        customer_id, start_day, end_day, rows, seconds, unconverted
+    )
 
 
 async def integrate(
