@@ -57,6 +57,13 @@ async def _shop(db: AsyncEngine) -> None:
         await factories.regroup(conn, "41")
 
 
+async def _creative_of_ad_a(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    metrics = await client.get(METRICS, params=RANGE, headers=headers)
+    return str(
+        next(row["id"] for row in metrics.json()["rows"] if row["ad_ids"] == ["A"])
+    )
+
+
 async def test_metrics_rows_are_json_numbers(
     client: httpx.AsyncClient, db: AsyncEngine
 ) -> None:
@@ -218,10 +225,7 @@ async def test_daily_series_of_one_creative(
 ) -> None:
     await _shop(db)
     headers = await login(client, "ana@example.com")
-    metrics = await client.get(METRICS, params=RANGE, headers=headers)
-    creative_id = next(
-        row["id"] for row in metrics.json()["rows"] if row["ad_ids"] == ["A"]
-    )
+    creative_id = await _creative_of_ad_a(client, headers)
 
     one = await client.get(
         f"/api/customer/23/creatives/{creative_id}/daily",
@@ -316,3 +320,33 @@ async def test_long_invalid_value_echoed_short(
     message = response.json()["error"]["fields"][0]["message"]
     assert "x" * 81 not in message
     assert message.endswith("… (5,000 characters))")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/customer/23/creatives/daily",
+        "/api/customer/23/creatives/{creative_id}/daily",
+        "/api/customer/23/creatives/{creative_id}/conversions",
+    ],
+)
+async def test_unknown_event_404_on_lists(
+    client: httpx.AsyncClient, db: AsyncEngine, path: str
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+    creative_id = await _creative_of_ad_a(client, headers)
+    url = path.format(creative_id=creative_id)
+
+    unknown = await client.get(url, params={**RANGE, "event": "nope"}, headers=headers)
+    known = await client.get(
+        url, params={**RANGE, "event": "order_completed"}, headers=headers
+    )
+
+    assert unknown.status_code == 404
+    error = unknown.json()["error"]
+    assert error["code"] == "not_found"
+    assert error["message"] == (
+        "Event 'nope' not found for customer '23'. Known events: order_completed."
+    )
+    assert known.status_code == 200

@@ -6,7 +6,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from creatives.attribution import repository
 from creatives.attribution.schemas import Conversion, ConversionsResponse
-from creatives.creatives.service import MetricsQuery, require_creative, validate_range
+from creatives.creatives.service import (
+    MetricsQuery,
+    require_creative,
+    require_event,
+    validate_range,
+)
 from creatives.customers.schemas import CustomerPublic
 
 
@@ -32,6 +37,8 @@ async def get_conversions(
         if ad_ids
         else []
     )
+    if not rows:
+        await require_event(conn, customer, query.event)
     total = sum((row.value for row in rows if row.value is not None), Decimal(0))
     return ConversionsResponse(
         creative_id=creative_id,
