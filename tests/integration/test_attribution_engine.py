@@ -471,3 +471,69 @@ async def test_missing_rate_leaves_value_out(db: AsyncEngine) -> None:
     assert warnings[0]["currency_pair"] == "JPY/USD"
     assert warnings[0]["days"] == [today]
     assert warnings[0]["events"] == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        (
+            date(1, 1, 1),
+            date(9999, 12, 31),
+            "--from 0001-01-01 is out of range; use a day from 1900-01-01 to 9999-12-01.",
+        ),
+        (
+            date(2024, 1, 1),
+            date(9999, 12, 31),
+            "--to 9999-12-31 is out of range; use a day from 1900-01-01 to 9999-12-01.",
+        ),
+        (
+            date(2024, 1, 2),
+            date(2024, 1, 1),
+            "--from 2024-01-02 is after --to 2024-01-01; swap them.",
+        ),
+        (
+            date(9000, 1, 1),
+            None,
+            "--from 9000-01-01 is after the last day with data, {today}; give an "
+            "earlier --from, or also --to to rebuild days without data.",
+        ),
+        (
+            None,
+            date(2000, 1, 1),
+            "--to 2000-01-01 is before the first day with data, {today}; give a "
+            "later --to, or also --from to rebuild days without data.",
+        ),
+    ],
+)
+async def test_integrate_rejects_bad_days(
+    db: AsyncEngine, start: date | None, end: date | None, message: str
+) -> None:
+    from creatives.attribution.integration import integrate
+    from creatives.errors import ValidationFailedError
+
+    async with db.begin() as conn:
+        await factories.customer(conn, "23", currency="USD", time_zone="UTC")
+        await insert_now_events(
+            conn,
+            "23",
+            "('page_view', 'test', 'c1', 's1', 'A', NULL::numeric, NULL, false)",
+        )
+
+    with pytest.raises(ValidationFailedError) as raised:
+        await integrate(db, "23", start, end)
+
+    assert str(raised.value) == message.format(today=datetime.now(UTC).date())
+
+
+@pytest.mark.parametrize("time_zone", ["Pacific/Kiritimati", "Pacific/Niue"])
+async def test_integrate_accepts_extreme_days(db: AsyncEngine, time_zone: str) -> None:
+    from creatives.attribution.integration import EARLIEST_DAY, LATEST_DAY, integrate
+
+    async with db.begin() as conn:
+        await factories.customer(conn, "23", currency="USD", time_zone=time_zone)
+
+    first = await integrate(db, "23", EARLIEST_DAY, EARLIEST_DAY)
+    last = await integrate(db, "23", LATEST_DAY, LATEST_DAY)
+
+    assert (first.start_day, first.rows) == (EARLIEST_DAY, 0)
+    assert (last.end_day, last.rows) == (LATEST_DAY, 0)
