@@ -350,3 +350,38 @@ async def test_unknown_event_404_on_lists(
         "Event 'nope' not found for customer '23'. Known events: order_completed."
     )
     assert known.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("paging", "status", "field"),
+    [
+        ({}, 200, None),
+        ({"page": "2", "page_size": "1"}, 200, None),
+        ({"page": "0"}, 422, "page"),
+        ({"page_size": "1001"}, 422, "page_size"),
+    ],
+)
+async def test_conversions_paging_params(
+    client: httpx.AsyncClient,
+    db: AsyncEngine,
+    paging: dict[str, str],
+    status: int,
+    field: str | None,
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+    creative_id = await _creative_of_ad_a(client, headers)
+
+    response = await client.get(
+        f"/api/customer/23/creatives/{creative_id}/conversions",
+        params={**RANGE, "event": "order_completed", **paging},
+        headers=headers,
+    )
+
+    assert response.status_code == status
+    body = response.json()
+    if field is None:
+        assert body["page"] == int(paging.get("page", "1"))
+        assert body["page_size"] == int(paging.get("page_size", "500"))
+    else:
+        assert body["error"]["fields"][0]["field"] == field

@@ -285,6 +285,8 @@ async def test_local_day_in_singapore(db: AsyncEngine) -> None:
 
 
 async def test_conversions_endpoint_sums_equal_metrics(db: AsyncEngine) -> None:
+    from dataclasses import replace
+
     from creatives.attribution.service import get_conversions
 
     await integrate_example(db)
@@ -297,6 +299,12 @@ async def test_conversions_endpoint_sums_equal_metrics(db: AsyncEngine) -> None:
         metrics = await service.get_metrics(conn, customer, query)
         row_a = next(row for row in metrics.rows if row.ad_ids == ["A"])
         listed = await get_conversions(conn, customer, row_a.id, query)
+        pages = [
+            await get_conversions(
+                conn, customer, row_a.id, replace(query, page=page, page_size=2)
+            )
+            for page in (1, 2, 3)
+        ]
 
     assert listed.value == row_a.revenue
     assert listed.count == row_a.conversions
@@ -311,6 +319,18 @@ async def test_conversions_endpoint_sums_equal_metrics(db: AsyncEngine) -> None:
     assert metrics.unattributed is not None
     assert metrics.unattributed.revenue == 20.0
     assert metrics.unattributed.actual_revenue == 200.0
+
+    # Each page lists its part, and the count and value still cover every page.
+    assert [[c.order_id for c in page.conversions] for page in pages] == [
+        ["o1", "o2"],
+        ["o3"],
+        [],
+    ]
+    for page in pages:
+        assert page.count == row_a.conversions
+        assert page.value == row_a.revenue
+        assert page.page_size == 2
+    assert [page.page for page in pages] == [1, 2, 3]
 
 
 async def test_scheduler_integrates_new_events(db: AsyncEngine) -> None:

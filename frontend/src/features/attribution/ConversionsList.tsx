@@ -22,11 +22,7 @@ import {
   formatCurrency,
 } from "../../lib/format";
 import type { PeriodFilters } from "../creatives/filters";
-import {
-  matchesRow,
-  MAX_LISTED_CONVERSIONS,
-  windowText,
-} from "./conversionRows";
+import { matchesRow, windowText } from "./conversionRows";
 import { useCreativeConversions } from "./useCreativeConversions";
 
 export interface ConversionsListProps {
@@ -67,7 +63,7 @@ function ConversionsTable({
   response: ConversionsResponse;
   timeZone: string;
 }) {
-  const listed = response.conversions.slice(0, MAX_LISTED_CONVERSIONS);
+  const listed = response.conversions;
   const currency = response.currency;
   return (
     <TableContainer>
@@ -181,9 +177,9 @@ export function ConversionsList({
         {formatCurrency(response.value, response.currency)} in total
       </Typography>
       <RowMismatch response={response} row={row} currency={currency} />
-      {response.conversions.length > MAX_LISTED_CONVERSIONS && (
-        <Alert severity="info">
-          Showing the first {formatCount(MAX_LISTED_CONVERSIONS)} of{" "}
+      {response.count > response.conversions.length && (
+        <Alert severity="info" data-testid="conversions-first-page">
+          Showing the first {formatCount(response.conversions.length)} of{" "}
           {formatConversions(response.count)}; the total covers all of them.
         </Alert>
       )}

@@ -5,7 +5,10 @@ import type {
 } from "../../api/types";
 import { sameMoney } from "./attributionBalance";
 
-/** Maximum number of conversions the table renders. The total above it covers all of them. */
+/**
+ * Page size of the conversions request, so the maximum number of rows the table
+ * renders. The API's count and value, shown above the table, cover all of them.
+ */
 export const MAX_LISTED_CONVERSIONS = 500;
 
 /** Names the smallest window a conversion falls in, e.g. `7 days`. */
