@@ -139,6 +139,16 @@ describe("ConversionsDrawer", () => {
     );
   });
 
+  it("says why page views have no list", async () => {
+    api(() => jsonResponse(conversionsResponse([], { event: "page_view" })));
+    renderDrawer(creativeRow("c1", 40, { conversions: 2567, revenue: 0 }));
+    const warning = await screen.findByTestId("conversions-mismatch");
+    expect(warning).toHaveTextContent(
+      "The table row shows 2,567 conversions worth $0.00. Page views are counted per ad, but the attribution job stores no list of single page views.",
+    );
+    expect(warning).not.toHaveTextContent("rows loaded from files");
+  });
+
   it("compares counts only for a null row revenue", async () => {
     api(() => jsonResponse(listed));
     // The metrics revenue may be null, which means no value rather than zero.

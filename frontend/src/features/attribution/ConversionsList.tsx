@@ -22,7 +22,11 @@ import {
   formatCurrency,
 } from "../../lib/format";
 import type { PeriodFilters } from "../creatives/filters";
-import { matchesRow, windowText } from "./conversionRows";
+import {
+  matchesRow,
+  noConversionListReason,
+  windowText,
+} from "./conversionRows";
 import { useCreativeConversions } from "./useCreativeConversions";
 
 export interface ConversionsListProps {
@@ -43,6 +47,10 @@ function RowMismatch({
   currency: string;
 }) {
   if (matchesRow(response, row)) return null;
+  // For other events, rows of `creatives load` are the figures without a list.
+  const reason =
+    noConversionListReason(response.event) ??
+    "The difference comes from rows loaded from files, which have no list of single conversions.";
   const rowRevenue: number | null = row.revenue ?? null;
   const rowText =
     rowRevenue === null
@@ -50,8 +58,7 @@ function RowMismatch({
       : `${formatConversions(row.conversions)} worth ${formatCurrency(rowRevenue, currency)}`;
   return (
     <Alert severity="warning" data-testid="conversions-mismatch">
-      The table row shows {rowText}. The difference comes from rows loaded from
-      files, which have no list of single conversions.
+      The table row shows {rowText}. {reason}
     </Alert>
   );
 }
