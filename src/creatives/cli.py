@@ -452,6 +452,12 @@ def integrate_command(
         f"Integrated {result.start_day} to {result.end_day} for customer {customer}: "
         f"{result.rows} daily rows in {result.seconds:.2f} s."
     )
+    if result.unconverted_events:
+        typer.echo(
+            f"Left out the value of {result.unconverted_events} events that have no exchange "
+            "rate (see the log); import the rates with `creatives import rates FILE` and run "
+            "this again."
+        )
 
 
 @customers_app.command("configure")

@@ -49,7 +49,9 @@ class EmbeddedPostgres:
 
 
 def _prepare_runtime_dir(data_dir: Path) -> None:
-    # pgserver falls back to a shared /tmp/runtime-0 and warns unless this points somewhere private.
+    # Without XDG_RUNTIME_DIR, platformdirs warns and pgserver falls back to a shared
+    # /tmp/runtime-0; a folder of our own with mode 700 avoids both. A value set by the
+    # user's session is kept.
     runtime = data_dir / "runtime"
     runtime.mkdir(parents=True, exist_ok=True)
     runtime.chmod(0o700)
@@ -70,11 +72,13 @@ def start_embedded_postgres(
     data_dir: Path, database: str = DATABASE_NAME
 ) -> EmbeddedPostgres:
     """Start (or reuse) a cluster under `data_dir/pg` and make sure `database` exists."""
-    import pgserver
-
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     _prepare_runtime_dir(data_dir)
+    # pgserver reads XDG_RUNTIME_DIR when it is imported (its lock file's folder), so the
+    # import must follow `_prepare_runtime_dir`.
+    import pgserver
+
     pgdata = data_dir / "pg"
     log.info("embedded_postgres_starting", pgdata=str(pgdata))
     server = pgserver.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]

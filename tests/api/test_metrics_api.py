@@ -57,6 +57,13 @@ async def _shop(db: AsyncEngine) -> None:
         await factories.regroup(conn, "41")
 
 
+async def _creative_of_ad_a(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    metrics = await client.get(METRICS, params=RANGE, headers=headers)
+    return str(
+        next(row["id"] for row in metrics.json()["rows"] if row["ad_ids"] == ["A"])
+    )
+
+
 async def test_metrics_rows_are_json_numbers(
     client: httpx.AsyncClient, db: AsyncEngine
 ) -> None:
@@ -218,10 +225,7 @@ async def test_daily_series_of_one_creative(
 ) -> None:
     await _shop(db)
     headers = await login(client, "ana@example.com")
-    metrics = await client.get(METRICS, params=RANGE, headers=headers)
-    creative_id = next(
-        row["id"] for row in metrics.json()["rows"] if row["ad_ids"] == ["A"]
-    )
+    creative_id = await _creative_of_ad_a(client, headers)
 
     one = await client.get(
         f"/api/customer/23/creatives/{creative_id}/daily",
@@ -316,3 +320,68 @@ async def test_long_invalid_value_echoed_short(
     message = response.json()["error"]["fields"][0]["message"]
     assert "x" * 81 not in message
     assert message.endswith("… (5,000 characters))")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/customer/23/creatives/daily",
+        "/api/customer/23/creatives/{creative_id}/daily",
+        "/api/customer/23/creatives/{creative_id}/conversions",
+    ],
+)
+async def test_unknown_event_404_on_lists(
+    client: httpx.AsyncClient, db: AsyncEngine, path: str
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+    creative_id = await _creative_of_ad_a(client, headers)
+    url = path.format(creative_id=creative_id)
+
+    unknown = await client.get(url, params={**RANGE, "event": "nope"}, headers=headers)
+    known = await client.get(
+        url, params={**RANGE, "event": "order_completed"}, headers=headers
+    )
+
+    assert unknown.status_code == 404
+    error = unknown.json()["error"]
+    assert error["code"] == "not_found"
+    assert error["message"] == (
+        "Event 'nope' not found for customer '23'. Known events: order_completed."
+    )
+    assert known.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("paging", "status", "field"),
+    [
+        ({}, 200, None),
+        ({"page": "2", "page_size": "1"}, 200, None),
+        ({"page": "0"}, 422, "page"),
+        ({"page_size": "1001"}, 422, "page_size"),
+    ],
+)
+async def test_conversions_paging_params(
+    client: httpx.AsyncClient,
+    db: AsyncEngine,
+    paging: dict[str, str],
+    status: int,
+    field: str | None,
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+    creative_id = await _creative_of_ad_a(client, headers)
+
+    response = await client.get(
+        f"/api/customer/23/creatives/{creative_id}/conversions",
+        params={**RANGE, "event": "order_completed", **paging},
+        headers=headers,
+    )
+
+    assert response.status_code == status
+    body = response.json()
+    if field is None:
+        assert body["page"] == int(paging.get("page", "1"))
+        assert body["page_size"] == int(paging.get("page_size", "500"))
+    else:
+        assert body["error"]["fields"][0]["field"] == field

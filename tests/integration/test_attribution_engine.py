@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -284,6 +285,8 @@ async def test_local_day_in_singapore(db: AsyncEngine) -> None:
 
 
 async def test_conversions_endpoint_sums_equal_metrics(db: AsyncEngine) -> None:
+    from dataclasses import replace
+
     from creatives.attribution.service import get_conversions
 
     await integrate_example(db)
@@ -296,6 +299,12 @@ async def test_conversions_endpoint_sums_equal_metrics(db: AsyncEngine) -> None:
         metrics = await service.get_metrics(conn, customer, query)
         row_a = next(row for row in metrics.rows if row.ad_ids == ["A"])
         listed = await get_conversions(conn, customer, row_a.id, query)
+        pages = [
+            await get_conversions(
+                conn, customer, row_a.id, replace(query, page=page, page_size=2)
+            )
+            for page in (1, 2, 3)
+        ]
 
     assert listed.value == row_a.revenue
     assert listed.count == row_a.conversions
@@ -311,28 +320,29 @@ async def test_conversions_endpoint_sums_equal_metrics(db: AsyncEngine) -> None:
     assert metrics.unattributed.revenue == 20.0
     assert metrics.unattributed.actual_revenue == 200.0
 
+    # Each page lists its part, and the count and value still cover every page.
+    assert [[c.order_id for c in page.conversions] for page in pages] == [
+        ["o1", "o2"],
+        ["o3"],
+        [],
+    ]
+    for page in pages:
+        assert page.count == row_a.conversions
+        assert page.value == row_a.revenue
+        assert page.page_size == 2
+    assert [page.page for page in pages] == [1, 2, 3]
+
 
 async def test_scheduler_integrates_new_events(db: AsyncEngine) -> None:
     from creatives.attribution.scheduler import integrate_changes
-    from creatives.pixel.repository import ensure_partition
 
     async with db.begin() as conn:
         await factories.customer(conn, "23", currency="EUR", time_zone="UTC")
-        raw = await conn.get_raw_connection()
-        await ensure_partition(
-            raw.driver_connection, datetime.now(UTC).date().replace(day=1)
-        )  # type: ignore[arg-type]
-        await conn.execute(
-            text(
-                """
-                INSERT INTO creatives.pixel_events (
-                    customer_id, event_id, event_time, received_at, event_name, source,
-                    client_id, session_id, ad_id, value, currency, is_bot
-                ) VALUES
-                ('23', gen_random_uuid(), now(), now(), 'page_view', 'test', 'c1', 's1', 'A', NULL, NULL, false),
-                ('23', gen_random_uuid(), now(), now(), 'order_completed', 'test', 'c1', 's1', NULL, 25, 'EUR', false)
-                """
-            )
+        await insert_now_events(
+            conn,
+            "23",
+            "('page_view', 'test', 'c1', 's1', 'A', NULL::numeric, NULL, false), "
+            "('order_completed', 'test', 'c1', 's1', NULL, 25, 'EUR', false)",
         )
 
     customers = await integrate_changes(db, datetime.now(UTC) - timedelta(minutes=5))
@@ -348,3 +358,202 @@ async def test_scheduler_integrates_new_events(db: AsyncEngine) -> None:
         ).scalar_one()
     assert customers == 1
     assert revenue == Decimal("25")
+
+
+async def insert_now_events(conn: AsyncConnection, customer: str, rows: str) -> None:
+    """Insert pixel events received now; `rows` are VALUES tuples after the customer id."""
+    from creatives.pixel.repository import ensure_partition
+
+    raw = await conn.get_raw_connection()
+    await ensure_partition(
+        raw.driver_connection, datetime.now(UTC).date().replace(day=1)
+    )  # type: ignore[arg-type]
+    await conn.execute(
+        text(
+            f"""
+            INSERT INTO creatives.pixel_events (
+                customer_id, event_id, event_time, received_at, event_name, source,
+                client_id, session_id, ad_id, value, currency, is_bot
+            )
+            SELECT '{customer}', gen_random_uuid(), now(), now(), v.*
+            FROM (VALUES {rows}) AS v
+            """
+        )
+    )
+
+
+async def test_scheduler_skips_failing_customer(
+    db: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from structlog.testing import capture_logs
+
+    from creatives.attribution import scheduler
+
+    landing_and_order = (
+        "('page_view', 'test', 'c1', 's1', 'A', NULL::numeric, NULL, false), "
+        "('order_completed', 'test', 'c1', 's1', NULL, 25, 'EUR', false)"
+    )
+    async with db.begin() as conn:
+        for customer in ("23", "41"):
+            await factories.customer(conn, customer, currency="EUR", time_zone="UTC")
+            await insert_now_events(conn, customer, landing_and_order)
+
+    real_integrate = scheduler.integrate
+
+    async def integrate_or_fail(
+        engine: AsyncEngine, customer: str, start: date, end: date
+    ) -> object:
+        if customer == "23":
+            raise RuntimeError("broken data of customer 23")
+        return await real_integrate(engine, customer, start, end)
+
+    monkeypatch.setattr(scheduler, "integrate", integrate_or_fail)
+    failed: dict[str, tuple[date, date]] = {}
+    with capture_logs() as logs:
+        integrated = await scheduler.integrate_changes(
+            db, datetime.now(UTC) - timedelta(minutes=5), failed
+        )
+
+    async with db.connect() as conn:
+        revenue = (
+            await conn.execute(
+                text(
+                    "SELECT customer_name, sum(event_value_attr_window_1) "
+                    "FROM creatives.pixel_event_integrated_data "
+                    "WHERE ev = 'order_completed' GROUP BY 1"
+                )
+            )
+        ).all()
+    today = datetime.now(UTC).date()
+    errors = [entry for entry in logs if entry["log_level"] == "error"]
+    assert integrated == 1
+    assert [tuple(row) for row in revenue] == [("41", Decimal("25"))]
+    assert failed == {"23": (today, today)}
+    assert len(errors) == 1
+    assert errors[0]["customer_id"] == "23"
+
+    # The next round retries the failed customer even without new events.
+    monkeypatch.setattr(scheduler, "integrate", real_integrate)
+    again = await scheduler.integrate_changes(db, datetime.now(UTC), failed)
+    assert again == 1
+    assert failed == {}
+
+
+async def test_missing_rate_leaves_value_out(db: AsyncEngine) -> None:
+    from structlog.testing import capture_logs
+
+    from creatives.attribution.integration import integrate
+
+    async with db.begin() as conn:
+        await factories.customer(conn, "23", currency="USD", time_zone="UTC")
+        await insert_now_events(
+            conn,
+            "23",
+            "('page_view', 'test', 'c1', 's1', 'A', NULL::numeric, NULL, false), "
+            "('order_completed', 'test', 'c1', 's1', NULL, 25, 'USD', false), "
+            "('order_completed', 'test', 'c1', 's1', NULL, 1000, 'JPY', false), "
+            "('order_completed', 'test', 'c2', 's2', NULL, 10, 'USD', false)",
+        )
+
+    with capture_logs() as logs:
+        result = await integrate(db, "23")
+
+    async with db.connect() as conn:
+        attributed = (
+            await conn.execute(
+                text(
+                    "SELECT sum(number_of_events_attr_window_1) AS count, "
+                    "sum(event_value_attr_window_1) AS value "
+                    "FROM creatives.pixel_event_integrated_data "
+                    "WHERE customer_name = '23' AND ev = 'order_completed'"
+                )
+            )
+        ).one()
+        unattributed = (
+            await conn.execute(
+                text(
+                    "SELECT conversions, value, unattributed_1, unattributed_value_1 "
+                    "FROM creatives.unattributed_daily "
+                    "WHERE customer_id = '23' AND event_name = 'order_completed'"
+                )
+            )
+        ).one()
+    warnings = [entry for entry in logs if entry["event"] == "exchange_rate_missing"]
+    today = str(datetime.now(UTC).date())
+    assert result.unconverted_events == 1
+    assert attributed.count == 2
+    assert attributed.value == Decimal("25")
+    assert unattributed.unattributed_1 == 1
+    assert unattributed.unattributed_value_1 == Decimal("10")
+    assert unattributed.conversions == 3
+    assert unattributed.value == Decimal("35")
+    assert len(warnings) == 1
+    assert warnings[0]["currency_pair"] == "JPY/USD"
+    assert warnings[0]["days"] == [today]
+    assert warnings[0]["events"] == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        (
+            date(1, 1, 1),
+            date(9999, 12, 31),
+            "--from 0001-01-01 is out of range; use a day from 1900-01-01 to 9999-12-01.",
+        ),
+        (
+            date(2024, 1, 1),
+            date(9999, 12, 31),
+            "--to 9999-12-31 is out of range; use a day from 1900-01-01 to 9999-12-01.",
+        ),
+        (
+            date(2024, 1, 2),
+            date(2024, 1, 1),
+            "--from 2024-01-02 is after --to 2024-01-01; swap them.",
+        ),
+        (
+            date(9000, 1, 1),
+            None,
+            "--from 9000-01-01 is after the last day with data, {today}; give an "
+            "earlier --from, or also --to to rebuild days without data.",
+        ),
+        (
+            None,
+            date(2000, 1, 1),
+            "--to 2000-01-01 is before the first day with data, {today}; give a "
+            "later --to, or also --from to rebuild days without data.",
+        ),
+    ],
+)
+async def test_integrate_rejects_bad_days(
+    db: AsyncEngine, start: date | None, end: date | None, message: str
+) -> None:
+    from creatives.attribution.integration import integrate
+    from creatives.errors import ValidationFailedError
+
+    async with db.begin() as conn:
+        await factories.customer(conn, "23", currency="USD", time_zone="UTC")
+        await insert_now_events(
+            conn,
+            "23",
+            "('page_view', 'test', 'c1', 's1', 'A', NULL::numeric, NULL, false)",
+        )
+
+    with pytest.raises(ValidationFailedError) as raised:
+        await integrate(db, "23", start, end)
+
+    assert str(raised.value) == message.format(today=datetime.now(UTC).date())
+
+
+@pytest.mark.parametrize("time_zone", ["Pacific/Kiritimati", "Pacific/Niue"])
+async def test_integrate_accepts_extreme_days(db: AsyncEngine, time_zone: str) -> None:
+    from creatives.attribution.integration import EARLIEST_DAY, LATEST_DAY, integrate
+
+    async with db.begin() as conn:
+        await factories.customer(conn, "23", currency="USD", time_zone=time_zone)
+
+    first = await integrate(db, "23", EARLIEST_DAY, EARLIEST_DAY)
+    last = await integrate(db, "23", LATEST_DAY, LATEST_DAY)
+
+    assert (first.start_day, first.rows) == (EARLIEST_DAY, 0)
+    assert (last.end_day, last.rows) == (LATEST_DAY, 0)

@@ -346,3 +346,29 @@ async def test_customers_add_rejects_unknown_codes(
 
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_embedded_postgres_prints_no_runtime_warning(tmp_path: Path) -> None:
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("DATABASE_URL", "XDG_RUNTIME_DIR")
+    }
+    environment["DATA_DIR"] = str(tmp_path / "data")
+    environment["LOG_LEVEL"] = "WARNING"
+
+    result = subprocess.run(
+        [CREATIVES, "customers", "list"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+
+    runtime = tmp_path / "data" / "runtime"
+    assert result.returncode == 0, result.stderr
+    assert "XDG_RUNTIME_DIR" not in result.stderr
+    assert runtime.is_dir()
+    assert runtime.stat().st_mode & 0o777 == 0o700
+    assert not (tmp_path / "data" / "pg" / "postmaster.pid").exists()

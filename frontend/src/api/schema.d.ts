@@ -115,6 +115,8 @@ export interface paths {
         /**
          * Creative Conversions
          * @description List the conversions credited to a creative: order, value, conversion and click times.
+         *
+         *     `count` and `value` cover every page, so they equal the creative's row in the metrics.
          */
         get: operations["getCreativeConversions"];
         put?: never;
@@ -422,9 +424,15 @@ export interface components {
         /** ConversionsResponse */
         ConversionsResponse: {
             attribution: components["schemas"]["Attribution"];
-            /** Conversions */
+            /**
+             * Conversions
+             * @description The conversions of this page, oldest first.
+             */
             conversions: components["schemas"]["Conversion"][];
-            /** Count */
+            /**
+             * Count
+             * @description Conversions on every page.
+             */
             count: number;
             /** Creative Id */
             creative_id: string;
@@ -432,7 +440,14 @@ export interface components {
             currency: string;
             /** Event */
             event: string;
-            /** Value */
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /**
+             * Value
+             * @description Value of the conversions on every page.
+             */
             value: number;
         };
         /** CreativeRow */
@@ -1204,6 +1219,10 @@ export interface operations {
     getCreativeConversions: {
         parameters: {
             query: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Conversions per page, 1 to 1,000. */
+                page_size?: number;
                 /** @description Pixel event name, for example order_completed. */
                 event: string;
                 /** @description Day in the customer's time zone, YYYY-MM-DD, inclusive. */

@@ -112,6 +112,8 @@ export function conversionsResponse(
     currency: "USD",
     count: conversions.length,
     value,
+    page: 1,
+    page_size: 500,
     conversions,
     ...overrides,
   };

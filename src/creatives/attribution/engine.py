@@ -25,7 +25,6 @@ WINDOWS = (1, 7, 30)
 # Rows this job writes carry this medium, so a rebuild replaces exactly them and leaves rows
 # of imports and of `creatives load` alone.
 ATTRIBUTION_MEDIUM = "pixel_attribution"
-# The pixel sends `page_view`, but some storefront exports replayed through it name it `page_viewed`.
 
 LOOKBACK_DAYS = max(WINDOWS)
 
@@ -113,6 +112,7 @@ WITH bounds AS (
 landing AS (
     SELECT DISTINCT ON (session_id) session_id, nullif(ad_key, '') AS ad_id
     FROM attribution_input
+    -- The pixel sends `page_view`; storefront exports replayed through it name it `page_viewed`.
     WHERE session_id IS NOT NULL AND event_name IN ('page_view', 'page_viewed')
     ORDER BY session_id, event_time, event_id
 )

@@ -35,6 +35,8 @@ class IntegrationResult:
     end_day: date | None
     rows: int
     seconds: float
+    # Events whose value has no exchange rate: counted, but left out of every sum.
+    unconverted_events: int = 0
 
 
 async def load_customer(conn: AsyncConnection, customer_id: str) -> CustomerAttribution:
@@ -73,6 +75,47 @@ async def _lock_customer(conn: AsyncConnection, customer_id: str) -> None:
     )
 
 
+# Python's dates run from year 1 to 9999, and a rebuild also reads the 30 days before its
+# first day and the instant after its last, so the range stops short of both ends. The lower
+# bound is a round year before any web analytics data.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(9999, 12, 1)
+
+
+def _check_supported(flag: str, day: date | None) -> None:
+    if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValidationFailedError(
+            f"{flag} {day} is out of range; use a day from {EARLIEST_DAY} to {LATEST_DAY}."
+        )
+
+
+def _check_order(
+    start_day: date | None, end_day: date | None, bounds: tuple[date, date] | None
+) -> None:
+    """Raise when the range is empty, naming only the flags that were given.
+
+    `bounds` are the first and last days with data, which fill an omitted flag.
+    """
+    if start_day is not None and end_day is not None:
+        if start_day > end_day:
+            raise ValidationFailedError(
+                f"--from {start_day} is after --to {end_day}; swap them."
+            )
+        return
+    if bounds is None:
+        return
+    if start_day is not None and start_day > bounds[1]:
+        raise ValidationFailedError(
+            f"--from {start_day} is after the last day with data, {bounds[1]}; "
+            "give an earlier --from, or also --to to rebuild days without data."
+        )
+    if end_day is not None and end_day < bounds[0]:
+        raise ValidationFailedError(
+            f"--to {end_day} is before the first day with data, {bounds[0]}; "
+            "give a later --to, or also --from to rebuild days without data."
+        )
+
+
 async def integrate_in_transaction(
     conn: AsyncConnection,
     customer_id: str,
@@ -83,16 +126,16 @@ async def integrate_in_transaction(
     started = time.perf_counter()
     await _lock_customer(conn, customer_id)
     customer = await load_customer(conn, customer_id)
+    for flag, day in (("--from", start_day), ("--to", end_day)):
+        _check_supported(flag, day)
     if start_day is None or end_day is None:
         bounds = await data_bounds(conn, customer_id, customer.settings.time_zone)
         if bounds is None:
             return IntegrationResult(customer_id, None, None, 0, 0.0)
+        _check_order(start_day, end_day, bounds)
         start_day = start_day or bounds[0]
         end_day = end_day or bounds[1]
-    if start_day > end_day:
-        raise ValidationFailedError(
-            f"--from {start_day} is after --to {end_day}; swap them."
-        )
+    _check_order(start_day, end_day, None)
 
     days = DayRange(start_day, end_day, customer.settings.time_zone)
     log.info(
@@ -102,7 +145,7 @@ async def integrate_in_transaction(
         end=str(end_day),
     )
     await create_staging(conn)
-    await stage_all(
+    unconverted = await stage_all(
         conn, customer.settings, customer.currency, customer.ad_id_parameter, days
     )
     rows = await integrate_staged(conn, customer.settings, days)
@@ -117,9 +160,15 @@ async def integrate_in_transaction(
 
     seconds = round(time.perf_counter() - started, 3)
     log.info(
-        "integration_finished", customer_id=customer_id, rows=rows, seconds=seconds
+        "integration_finished",
+        customer_id=customer_id,
+        rows=rows,
+        seconds=seconds,
+        unconverted_events=unconverted,
     )
-    return IntegrationResult(customer_id, start_day, end_day, rows, seconds)
+    return IntegrationResult(
+        customer_id, start_day, end_day, rows, seconds, unconverted
+    )
 
 
 async def integrate(

@@ -2,7 +2,7 @@
 
 import asyncio
 import contextlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -29,28 +29,66 @@ CHANGED_CUSTOMERS = text(
 )
 
 
-async def integrate_changes(engine: AsyncEngine, since: datetime) -> int:
-    """Integrate the days of every customer that received events after `since`."""
+async def integrate_changes(
+    engine: AsyncEngine,
+    since: datetime,
+    failed: dict[str, tuple[date, date]] | None = None,
+) -> int:
+    """Integrate the days of every customer that received events after `since`.
+
+    A customer whose run fails is logged and skipped, so that one customer's data cannot
+    hold back the others. `failed` maps customers to the days still to rebuild: they are
+    tried again, and the dict is updated in place. Return the number of customers integrated.
+    """
     async with engine.connect() as conn:
         changed = (
             await conn.execute(
                 CHANGED_CUSTOMERS, {"recent": since - RECENT, "since": since}
             )
         ).all()
+    pending = dict(failed or {})
     for row in changed:
-        await integrate(engine, row.customer_id, row.first_day, row.last_day)
-    return len(changed)
+        first_day, last_day = pending.get(
+            row.customer_id, (row.first_day, row.last_day)
+        )
+        pending[row.customer_id] = (
+            min(first_day, row.first_day),
+            max(last_day, row.last_day),
+        )
+
+    integrated = 0
+    for customer_id, (first_day, last_day) in sorted(pending.items()):
+        try:
+            await integrate(engine, customer_id, first_day, last_day)
+        except Exception as error:
+            # The customer's transaction rolled back, so its previous rows stay.
+            log.error(
+                "integration_customer_failed",
+                customer_id=customer_id,
+                start=str(first_day),
+                end=str(last_day),
+                error=str(error),
+                exc_info=True,
+            )
+            if failed is not None:
+                failed[customer_id] = (first_day, last_day)
+        else:
+            integrated += 1
+            if failed is not None:
+                failed.pop(customer_id, None)
+    return integrated
 
 
 async def run_every(engine: AsyncEngine, interval_seconds: float) -> None:
     """Loop until cancelled; an error is logged and the next round tries again."""
     since = datetime.now(UTC) - RECENT
+    failed: dict[str, tuple[date, date]] = {}
     log.info("integration_scheduler_started", interval_seconds=interval_seconds)
     try:
         while True:
             started = datetime.now(UTC)
             try:
-                customers = await integrate_changes(engine, since)
+                customers = await integrate_changes(engine, since, failed)
             except Exception as error:
                 log.error("integration_round_failed", error=str(error))
             else:

@@ -41,6 +41,10 @@ class ConversionsResponse(BaseModel):
     event: str
     attribution: Attribution
     currency: str
-    count: int
-    value: float
-    conversions: list[Conversion]
+    count: int = Field(description="Conversions on every page.")
+    value: float = Field(description="Value of the conversions on every page.")
+    page: int
+    page_size: int
+    conversions: list[Conversion] = Field(
+        description="The conversions of this page, oldest first."
+    )

@@ -6,7 +6,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from creatives.attribution import repository
 from creatives.attribution.schemas import Conversion, ConversionsResponse
-from creatives.creatives.service import MetricsQuery, require_creative, validate_range
+from creatives.creatives.service import (
+    MetricsQuery,
+    require_creative,
+    require_event,
+    validate_page,
+    validate_range,
+)
 from creatives.customers.schemas import CustomerPublic
 
 
@@ -16,30 +22,38 @@ async def get_conversions(
     creative_id: str,
     query: MetricsQuery,
 ) -> ConversionsResponse:
+    """List one page of a creative's conversions, with the count and value of all pages."""
     validate_range(query.start_date, query.end_date)
+    validate_page(query.page, query.page_size)
     await require_creative(conn, customer, creative_id)
-    ad_ids = await repository.ads_of_creative(conn, customer.id, creative_id)
-    rows = (
-        await repository.conversions_of_ads(
-            conn,
-            customer.id,
-            ad_ids,
-            query.event,
-            query.start_date,
-            query.end_date,
-            query.attribution,
-        )
-        if ad_ids
-        else []
+    credited = repository.ConversionFilter(
+        customer=customer.id,
+        ad_ids=await repository.ads_of_creative(conn, customer.id, creative_id),
+        event=query.event,
+        start_date=query.start_date,
+        end_date=query.end_date,
+        attribution=query.attribution,
     )
-    total = sum((row.value for row in rows if row.value is not None), Decimal(0))
+    count, total = 0, Decimal(0)
+    rows = []
+    if credited.ad_ids:
+        count, total = await repository.conversion_totals(conn, credited)
+        offset = (query.page - 1) * query.page_size
+        rows = await repository.conversions_page(
+            conn, credited, offset, query.page_size
+        )
+    if count == 0:
+        await require_event(conn, customer, query.event)
+
     return ConversionsResponse(
         creative_id=creative_id,
         event=query.event,
         attribution=query.attribution,
         currency=customer.currency,
-        count=len(rows),
+        count=count,
         value=float(total),
+        page=query.page,
+        page_size=query.page_size,
         conversions=[
             Conversion(
                 event_id=row.event_id,

@@ -6,8 +6,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from creatives.attribution.engine import AttributionSettings, DayRange
-from creatives.errors import ValidationFailedError
 from creatives.imports.dashboard import SPREAD_DAILY_SQL
+from creatives.logging import get_logger
+
+log = get_logger(__name__)
 
 # A rate published up to this many days before the event's day still applies, so that
 # weekends and bank holidays (days without a published rate) use the last rate before.
@@ -25,14 +27,18 @@ def ad_key_column(parameter: str) -> str:
     return parameter if parameter in UTM_PARAMETERS else "ad_id"
 
 
+# `events_in_range` counts the events of the rebuilt days only: the events of the sessions'
+# look-back before them are staged too, but their values never reach a figure.
 EVENT_RATES_SQL = f"""
 CREATE TEMPORARY TABLE attribution_rates ON COMMIT DROP AS
-SELECT needed.currency, needed.day, chosen.factor
+SELECT needed.currency, needed.day, needed.events_in_range, chosen.factor
 FROM (
-    SELECT DISTINCT currency, (event_time AT TIME ZONE :time_zone)::date AS day
+    SELECT currency, (event_time AT TIME ZONE :time_zone)::date AS day,
+           count(*) FILTER (WHERE event_time >= :range_starts_at) AS events_in_range
     FROM creatives.pixel_events
     WHERE customer_id = :customer AND event_time >= :starts_at AND event_time < :ends_before
       AND value IS NOT NULL AND currency IS NOT NULL AND currency <> :target AND NOT is_bot
+    GROUP BY 1, 2
 ) needed
 LEFT JOIN LATERAL (
     SELECT CASE WHEN r.base_currency = needed.currency THEN r.rate ELSE 1 / r.rate END AS factor
@@ -46,6 +52,8 @@ LEFT JOIN LATERAL (
 """
 
 
+# An event without a rate keeps its count but stages no value, so every sum the engine builds
+# from the staged values (attributed, unattributed and actual) leaves it out alike.
 def events_sql(ad_key: str) -> str:
     return f"""
     INSERT INTO attribution_input (
@@ -55,6 +63,7 @@ def events_sql(ad_key: str) -> str:
            CASE
                WHEN e.value IS NULL THEN NULL
                WHEN e.currency IS NULL OR e.currency = :target THEN e.value
+               WHEN r.factor IS NULL THEN NULL
                ELSE round(e.value * r.factor, 6)
            END,
            e.order_id, nullif(e.{ad_key}, '')
@@ -89,20 +98,29 @@ FROM ({SPREAD_DAILY_SQL}) s
 """
 
 
-async def _check_rates(conn: AsyncConnection, target: str) -> None:
+async def _warn_missing_rates(conn: AsyncConnection, customer: str, target: str) -> int:
+    """Log each currency without a rate on some days; return the events whose value is left out."""
     missing = (
         await conn.execute(
             text(
-                "SELECT currency, day FROM attribution_rates WHERE factor IS NULL "
-                "ORDER BY day, currency LIMIT 1"
+                "SELECT currency, day, events_in_range FROM attribution_rates "
+                "WHERE factor IS NULL AND events_in_range > 0 ORDER BY currency, day"
             )
         )
-    ).first()
-    if missing is not None:
-        raise ValidationFailedError(
-            f"No exchange rate for {missing.currency}/{target} on {missing.day} (or the "
-            f"{RATE_LOOKBACK_DAYS} days before). Import one with `creatives import rates FILE`."
+    ).all()
+    for currency in sorted({row.currency for row in missing}):
+        rows = [row for row in missing if row.currency == currency]
+        events = sum(row.events_in_range for row in rows)
+        log.warning(
+            "exchange_rate_missing",
+            customer_id=customer,
+            currency_pair=f"{currency}/{target}",
+            days=[str(row.day) for row in rows[:10]],
+            day_count=len(rows),
+            events=events,
+            fix="import the rate with `creatives import rates FILE`; the next run uses it",
         )
+    return sum(row.events_in_range for row in missing)
 
 
 async def stage_all(
@@ -111,25 +129,31 @@ async def stage_all(
     currency: str,
     ad_id_parameter: str,
     days: DayRange,
-) -> None:
-    """Copy the events, clients and spend that the engine needs for `days` into staging."""
+) -> int:
+    """Copy the events, clients and spend that the engine needs for `days` into staging.
+
+    Return the number of events in `days` whose value has no exchange rate into `currency`
+    (on their day or the RATE_LOOKBACK_DAYS before) and is therefore left out of the sums.
+    """
     params = {
         "customer": settings.customer_id,
         "time_zone": settings.time_zone,
         "target": currency,
         "purchase_event": settings.purchase_event,
         "starts_at": days.sessions_from,
+        "range_starts_at": days.starts_at,
         "sessions_from": days.sessions_from,
         "ends_before": days.ends_before,
         "start": days.start_day,
         "end": days.end_day,
     }
     await conn.execute(text(EVENT_RATES_SQL), params)
-    await _check_rates(conn, currency)
+    unconverted = await _warn_missing_rates(conn, settings.customer_id, currency)
     await conn.execute(text(events_sql(ad_key_column(ad_id_parameter))), params)
     await conn.execute(text("ANALYZE attribution_input"))
     await conn.execute(text(CLIENTS_SQL), params)
     await conn.execute(text(SPEND_SQL), params)
+    return unconverted
 
 
 async def data_bounds(

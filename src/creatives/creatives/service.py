@@ -336,7 +336,7 @@ async def get_metrics(
         query.attribution,
     )
     if not grouped:
-        await _require_event(conn, customer, query.event)
+        await require_event(conn, customer, query.event)
     if query.search and query.search.strip():
         # Copy is grouped after collapsing whitespace, so the search collapses it too.
         needle = " ".join(query.search.split()).casefold()
@@ -395,6 +395,8 @@ async def get_daily(
         query.attribution,
         creative_ids,
     )
+    if not days:
+        await require_event(conn, customer, query.event)
     return DailyResponse(
         currency=customer.currency,
         event=query.event,
@@ -404,7 +406,7 @@ async def get_daily(
     )
 
 
-async def _require_event(
+async def require_event(
     conn: AsyncConnection, customer: CustomerPublic, event: str
 ) -> None:
     """Raise 404 for an event the customer never had, so a typo does not read as zero spend."""

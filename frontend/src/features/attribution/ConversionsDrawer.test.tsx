@@ -80,7 +80,27 @@ describe("ConversionsDrawer", () => {
       start_date: "2024-06-01",
       end_date: "2024-06-30",
       attribution: "7d",
+      page_size: "500",
     });
+  });
+
+  it("says when the list shows only the first page", async () => {
+    // The API's count and value cover every page; the list holds the first one.
+    api(() =>
+      jsonResponse(
+        conversionsResponse(listed.conversions, { count: 600, value: 9000 }),
+      ),
+    );
+    renderDrawer(creativeRow("c1", 40, { conversions: 600, revenue: 9000 }));
+    const note = await screen.findByTestId("conversions-first-page");
+    expect(note).toHaveTextContent(
+      "Showing the first 3 of 600 conversions; the total covers all of them.",
+    );
+    expect(screen.getByTestId("conversions-total")).toHaveTextContent(
+      "600 conversions, $9,000.00 in total",
+    );
+    expect(screen.getAllByTestId("conversion-row")).toHaveLength(3);
+    expect(screen.queryByTestId("conversions-mismatch")).toBeNull();
   });
 
   it("lists values, times and a total matching the row", async () => {
@@ -117,6 +137,16 @@ describe("ConversionsDrawer", () => {
     expect(warning).toHaveTextContent(
       "The table row shows 4 conversions worth $120.00.",
     );
+  });
+
+  it("says why page views have no list", async () => {
+    api(() => jsonResponse(conversionsResponse([], { event: "page_view" })));
+    renderDrawer(creativeRow("c1", 40, { conversions: 2567, revenue: 0 }));
+    const warning = await screen.findByTestId("conversions-mismatch");
+    expect(warning).toHaveTextContent(
+      "The table row shows 2,567 conversions worth $0.00. Page views are counted per ad, but the attribution job stores no list of single page views.",
+    );
+    expect(warning).not.toHaveTextContent("rows loaded from files");
   });
 
   it("compares counts only for a null row revenue", async () => {

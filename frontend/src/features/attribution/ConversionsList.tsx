@@ -24,7 +24,7 @@ import {
 import type { PeriodFilters } from "../creatives/filters";
 import {
   matchesRow,
-  MAX_LISTED_CONVERSIONS,
+  noConversionListReason,
   windowText,
 } from "./conversionRows";
 import { useCreativeConversions } from "./useCreativeConversions";
@@ -47,6 +47,10 @@ function RowMismatch({
   currency: string;
 }) {
   if (matchesRow(response, row)) return null;
+  // For other events, rows of `creatives load` are the figures without a list.
+  const reason =
+    noConversionListReason(response.event) ??
+    "The difference comes from rows loaded from files, which have no list of single conversions.";
   const rowRevenue: number | null = row.revenue ?? null;
   const rowText =
     rowRevenue === null
@@ -54,8 +58,7 @@ function RowMismatch({
       : `${formatConversions(row.conversions)} worth ${formatCurrency(rowRevenue, currency)}`;
   return (
     <Alert severity="warning" data-testid="conversions-mismatch">
-      The table row shows {rowText}. The difference comes from rows loaded from
-      files, which have no list of single conversions.
+      The table row shows {rowText}. {reason}
     </Alert>
   );
 }
@@ -67,7 +70,7 @@ function ConversionsTable({
   response: ConversionsResponse;
   timeZone: string;
 }) {
-  const listed = response.conversions.slice(0, MAX_LISTED_CONVERSIONS);
+  const listed = response.conversions;
   const currency = response.currency;
   return (
     <TableContainer>
@@ -181,9 +184,9 @@ export function ConversionsList({
         {formatCurrency(response.value, response.currency)} in total
       </Typography>
       <RowMismatch response={response} row={row} currency={currency} />
-      {response.conversions.length > MAX_LISTED_CONVERSIONS && (
-        <Alert severity="info">
-          Showing the first {formatCount(MAX_LISTED_CONVERSIONS)} of{" "}
+      {response.count > response.conversions.length && (
+        <Alert severity="info" data-testid="conversions-first-page">
+          Showing the first {formatCount(response.conversions.length)} of{" "}
           {formatConversions(response.count)}; the total covers all of them.
         </Alert>
       )}

@@ -92,6 +92,20 @@ describe("UnattributedSummary", () => {
     expect(screen.queryByTestId("balance-unattributed")).toBeNull();
   });
 
+  it("explains the platform's own attribution", () => {
+    renderSummary(
+      { ...response, unattributed: null },
+      { event: "platform_conversion" },
+    );
+    const note = screen.getByTestId("unattributed-platform");
+    expect(note).toHaveTextContent(
+      "platform_conversion figures are what the ad platform reports, with its own attribution.",
+    );
+    expect(note).not.toHaveTextContent("attribution has not run");
+    expect(screen.queryByTestId("unattributed-missing")).toBeNull();
+    expect(screen.queryByTestId("balance-unattributed")).toBeNull();
+  });
+
   it("explains totals narrowed by a search", () => {
     renderSummary(
       {

@@ -8,6 +8,7 @@ import {
   formatCurrency,
   formatPercent,
 } from "../../lib/format";
+import { isPlatformEvent } from "../creatives/platformEvent";
 import { attributionBalance, type Figures } from "./attributionBalance";
 
 export interface UnattributedSummaryProps {
@@ -129,11 +130,23 @@ function mismatchNote(
  * Shows how much of what the shop sold went to ads and how much is
  * unattributed, for the event, dates and window of the table. Before
  * attribution has run the API has no such figures, and the section states that.
+ * The platform event never has them, and the section explains why.
  */
 export function UnattributedSummary(props: UnattributedSummaryProps) {
   const { unattributed, totals, currency, event } = props;
   const period = `${formatDisplayDate(props.start)} to ${formatDisplayDate(props.end)}`;
 
+  if (isPlatformEvent(event)) {
+    return (
+      <Section testId="unattributed-platform">
+        <Typography variant="body2" color="text.secondary">
+          {event} figures are what the ad platform reports, with its own
+          attribution. The platform does not report the sales that no ad
+          received, so there are no unattributed sales to show.
+        </Typography>
+      </Section>
+    );
+  }
   if (unattributed === null || unattributed === undefined) {
     return (
       <Section testId="unattributed-missing">

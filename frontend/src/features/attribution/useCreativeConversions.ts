@@ -4,8 +4,12 @@ import type { ConversionsResponse } from "../../api/types";
 import { useApiRequest } from "../auth/useApiRequest";
 import { conversionsPath, periodQuery } from "../creatives/apiPaths";
 import type { PeriodFilters } from "../creatives/filters";
+import { MAX_LISTED_CONVERSIONS } from "./conversionRows";
 
-/** Loads the conversions credited to one creative for the dashboard's filters. */
+/**
+ * Loads the first MAX_LISTED_CONVERSIONS conversions credited to one creative
+ * for the dashboard's filters, with the count and value of all of them.
+ */
 export function useCreativeConversions(
   filters: PeriodFilters,
   creativeId: string,
@@ -25,7 +29,11 @@ export function useCreativeConversions(
       request<ConversionsResponse>(
         conversionsPath(filters.customer, creativeId),
         {
-          query: { ...periodQuery(filters), event: filters.event },
+          query: {
+            ...periodQuery(filters),
+            event: filters.event,
+            page_size: MAX_LISTED_CONVERSIONS,
+          },
           signal,
         },
       ),

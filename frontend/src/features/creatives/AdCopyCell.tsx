@@ -16,7 +16,7 @@ export interface AdCopyCellProps {
 
 /**
  * Renders the first copy on one line, every copy on hover, all in full on
- * click, and a button that opens the row's conversions.
+ * click, and a button that opens the row's conversions when the event has a list.
  */
 export function AdCopyCell({ row, tabIndex }: AdCopyCellProps) {
   const [open, setOpen] = useState(false);
@@ -53,16 +53,18 @@ export function AdCopyCell({ row, tabIndex }: AdCopyCellProps) {
       >
         <OpenInFullIcon fontSize="inherit" />
       </IconButton>
-      <Tooltip title="Show conversions">
-        <IconButton
-          size="small"
-          tabIndex={tabIndex}
-          aria-label="Show conversions"
-          onClick={() => onShowConversions(row)}
-        >
-          <ReceiptLongIcon fontSize="inherit" />
-        </IconButton>
-      </Tooltip>
+      {onShowConversions !== null && (
+        <Tooltip title="Show conversions">
+          <IconButton
+            size="small"
+            tabIndex={tabIndex}
+            aria-label="Show conversions"
+            onClick={() => onShowConversions(row)}
+          >
+            <ReceiptLongIcon fontSize="inherit" />
+          </IconButton>
+        </Tooltip>
+      )}
       {open && (
         <AdCopyDialog row={row} open={open} onClose={() => setOpen(false)} />
       )}

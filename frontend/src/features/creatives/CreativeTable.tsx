@@ -40,7 +40,8 @@ export interface CreativeTableProps {
   csvContext: CsvContext;
   emptyTitle: string;
   emptyDetail: string;
-  onShowConversions: (row: CreativeRow) => void;
+  /** Null hides the "Show conversions" button, for events without a list. */
+  onShowConversions: ((row: CreativeRow) => void) | null;
 }
 
 const PAGE_SIZES = [25, 50, 100];

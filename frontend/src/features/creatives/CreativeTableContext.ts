@@ -16,8 +16,8 @@ export interface CreativeTableState {
   onClearSelection: () => void;
   emptyTitle: string;
   emptyDetail: string;
-  /** Opens the list of conversions behind a row. */
-  onShowConversions: (row: CreativeRow) => void;
+  /** Opens the list of conversions behind a row; null for events without such a list. */
+  onShowConversions: ((row: CreativeRow) => void) | null;
 }
 
 export const CreativeTableContext = createContext<CreativeTableState | null>(

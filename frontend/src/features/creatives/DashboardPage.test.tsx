@@ -135,6 +135,25 @@ describe("DashboardPage", () => {
     expect(screen.getByText(/Times in America\/New_York/)).toBeInTheDocument();
   });
 
+  it("offers no conversions list for page views", async () => {
+    api(() => jsonResponse({ ...metrics, event: "page_view" }), {
+      ...filterOptions,
+      events: ["order_completed", "page_view"],
+    });
+    render(
+      <Providers url="/?customer=23&event=page_view">
+        <DashboardPage />
+      </Providers>,
+    );
+    const rows = await screen.findAllByRole("button", {
+      name: /Show full ad copy/,
+    });
+    expect(rows).toHaveLength(2);
+    expect(
+      screen.queryAllByRole("button", { name: "Show conversions" }),
+    ).toHaveLength(0);
+  });
+
   it("shows the unattributed sales beside the totals", async () => {
     api(() =>
       jsonResponse({
@@ -197,6 +216,12 @@ describe("DashboardPage with imported platform data", () => {
     const windows = screen.getByRole("group", { name: "Attribution window" });
     for (const button of within(windows).getAllByRole("button"))
       expect(button).toBeDisabled();
+    // The platform sends totals only, so no row offers a conversions list.
+    expect(
+      screen.queryAllByRole("button", { name: "Show conversions" }),
+    ).toHaveLength(0);
+    expect(screen.getByTestId("unattributed-platform")).toBeInTheDocument();
+    expect(screen.queryByText(/attribution has not run/)).toBeNull();
     expect(windows).toHaveAccessibleDescription(
       /ad platform applies its own attribution/,
     );

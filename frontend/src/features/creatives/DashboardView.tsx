@@ -13,6 +13,7 @@ import type { CreativeRow, Customer } from "../../api/types";
 import { AppHeader } from "../../components/AppHeader";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorState } from "../../components/ErrorState";
+import { noConversionListReason } from "../attribution/conversionRows";
 import { UnattributedSummary } from "../attribution/UnattributedSummary";
 import { UserMenu } from "../auth/UserMenu";
 import { CustomerSwitcher } from "../customers/CustomerSwitcher";
@@ -236,10 +237,14 @@ export function DashboardView({ customers }: DashboardViewProps) {
                     }}
                     emptyTitle={empty?.title ?? ""}
                     emptyDetail={empty?.detail ?? ""}
-                    onShowConversions={(row: CreativeRow) => {
-                      setConversionsUsed(true);
-                      setConversionsId(row.id);
-                    }}
+                    onShowConversions={
+                      noConversionListReason(filters.event) === null
+                        ? (row: CreativeRow) => {
+                            setConversionsUsed(true);
+                            setConversionsId(row.id);
+                          }
+                        : null
+                    }
                   />
                 ) : (
                   <Skeleton
