@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from creatives.attribution.daily_rows import DailyWrite
 from creatives.attribution.engine import (
     AttributionSettings,
     DayRange,
@@ -19,6 +20,10 @@ from creatives.errors import NotFoundError, ValidationFailedError
 from creatives.logging import get_logger
 
 log = get_logger(__name__)
+
+# The engine sorts every staged event once and hashes the sessions and clients; at the
+# default 4 MB those spill to disk. A setting of the transaction, restored afterwards.
+INTEGRATION_WORK_MEM = "256MB"
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,45 @@ async def _lock_customer(conn: AsyncConnection, customer_id: str) -> None:
     )
 
 
+UNMAPPED_ADS = text(
+    """
+    SELECT EXISTS (
+        SELECT 1 FROM unnest(CAST(:ads AS text[])) AS added(ad_id)
+        WHERE NOT EXISTS (
+            SELECT 1 FROM creatives.ad_creative c
+            WHERE c.customer_name = :customer AND c.ad_id = added.ad_id
+        )
+    )
+    """
+)
+
+
+async def _grouping_outdated(
+    conn: AsyncConnection, customer_id: str, written: DailyWrite
+) -> bool:
+    """Tell whether the rows written add an ad the creative grouping lacks, or drop one.
+
+    The grouping maps each ad of the dimension and of the facts to a creative, so it only
+    changes when the set of ads changes; rebuilding it reads every fact row of the customer.
+    """
+    if written.ads_added is None or written.ads_removed is None:
+        return True
+    if written.ads_removed:
+        return True
+    if not written.ads_added:
+        return False
+    result = await conn.execute(
+        UNMAPPED_ADS, {"customer": customer_id, "ads": written.ads_added}
+    )
+    return bool(result.scalar_one())
+
+
+async def _set_work_mem(conn: AsyncConnection, value: str) -> None:
+    await conn.execute(
+        text("SELECT set_config('work_mem', :value, true)"), {"value": value}
+    )
+
+
 async def integrate_in_transaction(
     conn: AsyncConnection,
     customer_id: str,
@@ -101,12 +145,17 @@ async def integrate_in_transaction(
         start=str(start_day),
         end=str(end_day),
     )
+    previous_work_mem = (await conn.execute(text("SHOW work_mem"))).scalar_one()
+    await _set_work_mem(conn, INTEGRATION_WORK_MEM)
     await create_staging(conn)
     await stage_all(
         conn, customer.settings, customer.currency, customer.ad_id_parameter, days
     )
-    rows = await integrate_staged(conn, customer.settings, days)
-    await refresh_customer(conn, customer_id)
+    written = await integrate_staged(conn, customer.settings, days)
+    await _set_work_mem(conn, str(previous_work_mem))
+    if await _grouping_outdated(conn, customer_id, written):
+        await refresh_customer(conn, customer_id)
+    rows = written.rows
     for table in (
         "attribution_input",
         "attribution_clients",

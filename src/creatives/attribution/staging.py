@@ -25,6 +25,8 @@ def ad_key_column(parameter: str) -> str:
     return parameter if parameter in UTM_PARAMETERS else "ad_id"
 
 
+# Rates of the range's days only: lookback events serve as earlier paid sessions, and their
+# values are never read.
 EVENT_RATES_SQL = f"""
 CREATE TEMPORARY TABLE attribution_rates ON COMMIT DROP AS
 SELECT needed.currency, needed.day, chosen.factor
@@ -46,25 +48,50 @@ LEFT JOIN LATERAL (
 """
 
 
-def events_sql(ad_key: str) -> str:
+def events_sql(ad_key: str, lookback: bool) -> str:
+    """Return the INSERT of the events of the range, or of the lookback before it.
+
+    Lookback events only matter as earlier paid sessions of the clients who have events in
+    the range, so only theirs are staged; that keeps an incremental run from copying a
+    month of every client's events.
+    """
+    if lookback:
+        period = (
+            "e.event_time >= :sessions_from AND e.event_time < :starts_at "
+            "AND e.client_id IN (SELECT client_id FROM attribution_active_clients)"
+        )
+        value = "NULL"
+    else:
+        period = "e.event_time >= :starts_at AND e.event_time < :ends_before"
+        value = """CASE
+               WHEN e.value IS NULL THEN NULL
+               WHEN e.currency IS NULL OR e.currency = :target THEN e.value
+               ELSE round(e.value * r.factor, 6)
+           END"""
     return f"""
     INSERT INTO attribution_input (
         event_id, client_id, session_id, event_time, event_name, value, order_id, ad_key
     )
     SELECT e.event_id::text, e.client_id, e.session_id, e.event_time, e.event_name,
-           CASE
-               WHEN e.value IS NULL THEN NULL
-               WHEN e.currency IS NULL OR e.currency = :target THEN e.value
-               ELSE round(e.value * r.factor, 6)
-           END,
-           e.order_id, nullif(e.{ad_key}, '')
+           {value}, e.order_id, nullif(e.{ad_key}, '')
     FROM creatives.pixel_events e
     LEFT JOIN attribution_rates r
       ON r.currency = e.currency AND r.day = (e.event_time AT TIME ZONE :time_zone)::date
-    WHERE e.customer_id = :customer AND NOT e.is_bot
-      AND e.event_time >= :sessions_from AND e.event_time < :ends_before
+    WHERE e.customer_id = :customer AND NOT e.is_bot AND {period}
     """
 
+
+ACTIVE_CLIENTS_SQL = """
+CREATE TEMPORARY TABLE attribution_active_clients ON COMMIT DROP AS
+SELECT DISTINCT client_id FROM attribution_input WHERE client_id IS NOT NULL
+"""
+
+EARLIER_EVENTS_SQL = """
+SELECT EXISTS (
+    SELECT 1 FROM creatives.pixel_events
+    WHERE customer_id = :customer AND NOT is_bot AND event_time < :starts_at
+)
+"""
 
 CLIENTS_SQL = """
 INSERT INTO attribution_clients (client_id, first_seen_at, first_purchase_at)
@@ -72,8 +99,18 @@ SELECT e.client_id, min(e.event_time),
        min(e.event_time) FILTER (WHERE e.event_name = :purchase_event)
 FROM creatives.pixel_events e
 WHERE e.customer_id = :customer AND NOT e.is_bot
-  AND e.client_id IN (SELECT DISTINCT client_id FROM attribution_input WHERE client_id IS NOT NULL)
+  AND e.client_id IN (SELECT client_id FROM attribution_active_clients)
 GROUP BY e.client_id
+"""
+
+# When no event is older than the range, the staged events are each client's whole history,
+# so the much smaller staging table answers the same question.
+CLIENTS_FROM_INPUT_SQL = """
+INSERT INTO attribution_clients (client_id, first_seen_at, first_purchase_at)
+SELECT client_id, min(event_time), min(event_time) FILTER (WHERE event_name = :purchase_event)
+FROM attribution_input
+WHERE client_id IS NOT NULL
+GROUP BY client_id
 """
 
 # Period rows (a month of an Ads Manager export) are spread over their days exactly as the
@@ -118,18 +155,35 @@ async def stage_all(
         "time_zone": settings.time_zone,
         "target": currency,
         "purchase_event": settings.purchase_event,
-        "starts_at": days.sessions_from,
+        "starts_at": days.starts_at,
         "sessions_from": days.sessions_from,
         "ends_before": days.ends_before,
         "start": days.start_day,
         "end": days.end_day,
     }
+    ad_key = ad_key_column(ad_id_parameter)
     await conn.execute(text(EVENT_RATES_SQL), params)
     await _check_rates(conn, currency)
-    await conn.execute(text(events_sql(ad_key_column(ad_id_parameter))), params)
+    await conn.execute(text(events_sql(ad_key, lookback=False)), params)
+    earlier = (await conn.execute(text(EARLIER_EVENTS_SQL), params)).scalar_one()
+    if earlier:
+        await _stage_history(conn, ad_key, params)
+    else:
+        await conn.execute(text("ANALYZE attribution_input"))
+        await conn.execute(text(CLIENTS_FROM_INPUT_SQL), params)
+    await conn.execute(text(SPEND_SQL), params)
+
+
+async def _stage_history(
+    conn: AsyncConnection, ad_key: str, params: dict[str, object]
+) -> None:
+    """Stage the lookback events and the first visits and purchases of the range's clients."""
+    await conn.execute(text(ACTIVE_CLIENTS_SQL))
+    await conn.execute(text("ANALYZE attribution_active_clients"))
+    await conn.execute(text(events_sql(ad_key, lookback=True)), params)
     await conn.execute(text("ANALYZE attribution_input"))
     await conn.execute(text(CLIENTS_SQL), params)
-    await conn.execute(text(SPEND_SQL), params)
+    await conn.execute(text("DROP TABLE attribution_active_clients"))
 
 
 async def data_bounds(
