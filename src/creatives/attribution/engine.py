@@ -117,10 +117,10 @@ WORK_DDL = (
     """,
 )
 
-# One sort of the events by session: the frame spans the whole session, so `min` reads the
-# session's bounds, and the sort puts the session's first page view first (events that are
-# not page views after it), whose ad key makes the session paid. Hashing the session id in
-# front of it makes the sort compare integers and the text only on a hash collision.
+# One sort of the events by session. The frame spans the whole session, so `min` reads the
+# session's bounds. The sort puts the session's first page view first, and its ad key makes
+# the session paid. Hashing the session id in front of it makes the sort compare integers,
+# and the text only on a hash collision.
 SESSIONS_SQL = """
 INSERT INTO att_sessions
 SELECT b.session_id, b.client_id, b.started_at,
@@ -165,8 +165,8 @@ WHERE ad_id IS NOT NULL AND client_id IS NOT NULL AND started_at < :ends_before
 # up to each event numbers its last paid session. Ties put the session first, so a session
 # that starts at the event's instant still credits it. The events carry their own columns
 # through the sort, so the only sort of all events is this one. Only the events that can
-# be listed as conversions are kept one by one (`att_facts`); the daily figures read the
-# counts and sums per ad, day, event and window (`att_fact_counts`), which are far fewer.
+# be listed as conversions are kept one by one, in `att_facts`. The daily figures read the
+# counts and sums per ad, day, event and window in `att_fact_counts`, which are far fewer.
 FACTS_SQL = """
 WITH timeline AS (
     SELECT client_id, started_at AS at, 0 AS kind, session_id AS ref,
@@ -282,9 +282,18 @@ async def create_staging(conn: AsyncConnection) -> None:
 
 
 async def integrate_staged(
-    conn: AsyncConnection, settings: AttributionSettings, days: DayRange
+    conn: AsyncConnection,
+    settings: AttributionSettings,
+    days: DayRange,
+    *,
+    refresh_from_start: bool = False,
 ) -> DailyWrite:
-    """Replace the customer's daily rows for `days` from the staged tables; return what changed."""
+    """Replace the customer's daily rows for `days` from the staged tables; return what changed.
+
+    Set `refresh_from_start` when the caller changed other fact rows of the range (an
+    import's rows), so the running totals are rebuilt from the first day of the range
+    whatever the attribution rows did.
+    """
     params = {
         "customer": settings.customer_id,
         "time_zone": settings.time_zone,
@@ -316,8 +325,9 @@ async def integrate_staged(
     await conn.execute(text("DROP TABLE att_sessions"))
     # The running totals are a function of the daily rows, so days before the first changed
     # row keep theirs, and a run that changed no row keeps them all.
-    if written.first_changed_day is not None:
-        await refresh_derived(conn, settings.customer_id, written.first_changed_day)
+    refresh_from = days.start_day if refresh_from_start else written.first_changed_day
+    if refresh_from is not None:
+        await refresh_derived(conn, settings.customer_id, refresh_from)
     log.info(
         "attribution_rows_written",
         customer_id=settings.customer_id,

@@ -52,8 +52,8 @@ def events_sql(ad_key: str, lookback: bool) -> str:
     """Return the INSERT of the events of the range, or of the lookback before it.
 
     Lookback events only matter as earlier paid sessions of the clients who have events in
-    the range, so only theirs are staged; that keeps an incremental run from copying a
-    month of every client's events.
+    the range, so only theirs are staged. An incremental run thus does not copy a month of
+    every client's events.
     """
     if lookback:
         period = (
