@@ -36,7 +36,7 @@ LATE: list[Event] = [
 
 FACTS_DIGEST = text(
     """
-    SELECT string_agg(concat_ws('|', date_column, ad_id, ev, spend, sessions,
+    SELECT string_agg(concat_ws('|', date_column, ad_id, ev, campaign_name, spend, sessions,
                                 event_value_attr_window_7, event_value_attr_window_30),
                       ',' ORDER BY date_column, ad_id, ev)
     FROM creatives.pixel_event_integrated_data WHERE customer_name = '23'
@@ -72,10 +72,41 @@ async def add_events(conn: AsyncConnection, events: list[Event]) -> None:
     )
 
 
+async def add_spend(conn: AsyncConnection) -> None:
+    """Give ad B one day of spend, 2 May, before the days the incremental run rebuilds."""
+    import_id = (
+        await conn.execute(
+            text(
+                """
+                INSERT INTO creatives.ad_imports (
+                    customer_id, channel, platform, file_name, file_sha256, rows_read,
+                    rows_imported, rows_skipped, ads_periods_stored, skipped_reasons, totals
+                ) VALUES ('23', 'meta', 'meta', 'b.csv', repeat('0', 64), 1, 1, 0, 1, '{}', '{}')
+                RETURNING id
+                """
+            )
+        )
+    ).scalar_one()
+    await conn.execute(
+        text(
+            """
+            INSERT INTO creatives.ad_performance (
+                customer_id, channel, ad_key, period_start, period_end, ad_id, campaign_name,
+                currency, spend, customer_currency, exchange_rate, spend_converted,
+                import_id, source_line, source_rows
+            ) VALUES ('23', 'meta', 'B', '2024-05-02', '2024-05-02', 'B', 'Spring',
+                      'EUR', 30, 'EUR', 1, 30, :import_id, 2, 1)
+            """
+        ),
+        {"import_id": import_id},
+    )
+
+
 async def setup_history(db: AsyncEngine) -> None:
     async with db.begin() as conn:
         await factories.customer(conn, "23", currency="EUR", time_zone="UTC")
         await add_events(conn, HISTORY)
+        await add_spend(conn)
     await integrate(db, "23")
 
 
@@ -94,7 +125,7 @@ async def test_late_click_credits_later_purchase(db: AsyncEngine) -> None:
     rows = await read(
         db,
         """
-        SELECT ad_id, date_column, event_value_attr_window_7
+        SELECT ad_id, date_column, campaign_name, event_value_attr_window_7
         FROM creatives.pixel_event_integrated_data
         WHERE customer_name = '23' AND ev = 'order_completed'
           AND event_value_attr_window_7 > 0
@@ -102,9 +133,9 @@ async def test_late_click_credits_later_purchase(db: AsyncEngine) -> None:
         """,
     )
     assert rows == [
-        ("A", date(2024, 5, 1), Decimal("40")),
-        ("B", date(2024, 5, 5), Decimal("25")),
-        ("B", date(2024, 5, 6), Decimal("10")),
+        ("A", date(2024, 5, 1), None, Decimal("40")),
+        ("B", date(2024, 5, 5), "Spring", Decimal("25")),
+        ("B", date(2024, 5, 6), "Spring", Decimal("10")),
     ]
 
 
@@ -135,7 +166,9 @@ async def test_incremental_equals_full_rebuild(db: AsyncEngine) -> None:
 
 async def test_rerun_rewrites_no_row(db: AsyncEngine) -> None:
     await setup_history(db)
-    locations = "SELECT ctid::text FROM creatives.pixel_event_integrated_data ORDER BY 1"
+    locations = (
+        "SELECT ctid::text FROM creatives.pixel_event_integrated_data ORDER BY 1"
+    )
     cumulative = "SELECT ctid::text FROM creatives.ad_event_cumulative ORDER BY 1"
     before = await read(db, locations)
     cumulative_before = await read(db, cumulative)

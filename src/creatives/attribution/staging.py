@@ -125,6 +125,21 @@ SELECT s.ad_key, s.day, s.spend, s.impressions, s.clicks, s.channel, s.campaign_
 FROM ({SPREAD_DAILY_SQL}) s
 """
 
+# Each ad's names come from its latest imported row, whatever the range, so an ad credited
+# in the range after its last spend day carries the same names as in a full run. The rows
+# have no figures and lie on a day that already has one of the ad's rows or none in the
+# range, so they add no daily row.
+AD_NAMES_SQL = """
+INSERT INTO attribution_spend (
+    ad_id, day, channel, campaign_id, campaign_name, adset_id, adset_name, ad_name
+)
+SELECT DISTINCT ON (ad_key) ad_key, period_end, channel, campaign_id, campaign_name,
+       ad_set_id, ad_set_name, ad_name
+FROM creatives.ad_performance
+WHERE customer_id = :customer
+ORDER BY ad_key, period_end DESC
+"""
+
 
 async def _check_rates(conn: AsyncConnection, target: str) -> None:
     missing = (
@@ -172,6 +187,7 @@ async def stage_all(
         await conn.execute(text("ANALYZE attribution_input"))
         await conn.execute(text(CLIENTS_FROM_INPUT_SQL), params)
     await conn.execute(text(SPEND_SQL), params)
+    await conn.execute(text(AD_NAMES_SQL), params)
 
 
 async def _stage_history(
