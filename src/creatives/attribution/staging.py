@@ -93,6 +93,8 @@ SELECT EXISTS (
 )
 """
 
+# TODO: keep each client's first visit and purchase in a table the integration updates, so
+# an incremental run does not scan every event of the customer here.
 CLIENTS_SQL = """
 INSERT INTO attribution_clients (client_id, first_seen_at, first_purchase_at)
 SELECT e.client_id, min(e.event_time),
