@@ -9,7 +9,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run test lint chromium frontend bench bench-pixel
+.PHONY: help install run test lint chromium frontend bench bench-pixel bench-attribution
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -68,3 +68,8 @@ bench: install  ## Build the 5 M and 50 M row datasets, time the API and baselin
 bench-pixel: install  ## Benchmark the pixel collector with wrk (and nginx's empty_gif if installed).
 	@command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
 	$(VENV)/bin/python bench/pixel_bench.py
+
+EVENTS ?= 10000000
+
+bench-attribution: install  ## Time `creatives integrate` on 10 M generated pixel events, write docs/attribution-benchmarks.md (EVENTS=1000000 for a quick run).
+	$(VENV)/bin/python -m bench.attribution_bench --events $(EVENTS) $(BENCH_ARGS)

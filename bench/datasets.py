@@ -62,7 +62,7 @@ def libpq(url: str) -> str:
     return to_sync_url(url).replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-def _database_url(server_url: str, database: str) -> str:
+def database_url(server_url: str, database: str) -> str:
     base, _, query = libpq(server_url).partition("?")
     return base.rsplit("/", 1)[0] + f"/{database}" + (f"?{query}" if query else "")
 
@@ -87,7 +87,7 @@ def _count(url: str, table: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _recreate(server_url: str, database: str) -> None:
+def recreate_database(server_url: str, database: str) -> None:
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{database}"')
@@ -114,7 +114,7 @@ def _run_demo(url: str, scale: Scale, log_file: Path) -> float:
 def prepare(server_url: str, scale: Scale, results: Path, rebuild: bool) -> Dataset:
     """Build the scale's database, or reuse the one a previous run built with the same shape."""
     database = f"creatives_bench_{scale.name}"
-    url = _database_url(server_url, database)
+    url = database_url(server_url, database)
     marker = results / f"dataset-{scale.name}.json"
     if not rebuild and marker.exists():
         saved = json.loads(marker.read_text())
@@ -131,7 +131,7 @@ def prepare(server_url: str, scale: Scale, results: Path, rebuild: bool) -> Data
             )
 
     print(f"Building the {scale.name} dataset in {database} ...", flush=True)
-    _recreate(server_url, database)
+    recreate_database(server_url, database)
     seconds = _run_demo(url, scale, results / f"demo-{scale.name}.log")
     dataset = Dataset(
         scale,

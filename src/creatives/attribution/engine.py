@@ -19,9 +19,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from creatives.attribution.daily_rows import WINDOWS, DailyWrite, write_daily_rows
 from creatives.creatives.rollups import refresh_derived
+from creatives.logging import get_logger
 
-WINDOWS = (1, 7, 30)
+log = get_logger(__name__)
+
 # Rows this job writes carry this medium, so a rebuild replaces exactly them and leaves rows
 # of imports and of `creatives load` alone.
 ATTRIBUTION_MEDIUM = "pixel_attribution"
@@ -87,8 +90,14 @@ class DayRange:
 WORK_DDL = (
     """
     CREATE TEMPORARY TABLE att_sessions (
-        session_id text PRIMARY KEY, client_id text, started_at timestamptz,
+        session_id text NOT NULL, client_id text, started_at timestamptz,
         local_day date, ad_id text, is_new_client boolean
+    ) ON COMMIT DROP
+    """,
+    """
+    CREATE TEMPORARY TABLE att_paid (
+        client_id text NOT NULL, seq bigint NOT NULL, session_id text, ad_id text,
+        started_at timestamptz
     ) ON COMMIT DROP
     """,
     """
@@ -99,237 +108,131 @@ WORK_DDL = (
         is_purchase boolean
     ) ON COMMIT DROP
     """,
+    """
+    CREATE TEMPORARY TABLE att_fact_counts (
+        session_ad_id text, ad_id text, window_days int, local_day date, event_name text,
+        n bigint, v numeric, new_n bigint, new_v numeric
+    ) ON COMMIT DROP
+    """,
 )
 
+# One sort of the events by session. The frame spans the whole session, so `min` reads the
+# session's bounds. The sort puts the session's first page view first, and its ad key makes
+# the session paid. Hashing the session id in front of it makes the sort compare integers,
+# and the text only on a hash collision. The pixel sends `page_view`; storefront exports
+# replayed through it name it `page_viewed`.
 SESSIONS_SQL = """
 INSERT INTO att_sessions
-WITH bounds AS (
-    SELECT session_id, min(client_id) AS client_id, min(event_time) AS started_at
-    FROM attribution_input
-    WHERE session_id IS NOT NULL
-    GROUP BY session_id
-),
-landing AS (
-    SELECT DISTINCT ON (session_id) session_id, nullif(ad_key, '') AS ad_id
-    FROM attribution_input
-    -- The pixel sends `page_view`; storefront exports replayed through it name it `page_viewed`.
-    WHERE session_id IS NOT NULL AND event_name IN ('page_view', 'page_viewed')
-    ORDER BY session_id, event_time, event_id
-)
 SELECT b.session_id, b.client_id, b.started_at,
        (b.started_at AT TIME ZONE :time_zone)::date AS local_day,
-       l.ad_id,
+       b.ad_id,
        (c.first_seen_at = b.started_at) AS is_new_client
-FROM bounds b
-LEFT JOIN landing l USING (session_id)
+FROM (
+    SELECT DISTINCT ON (hashtextextended(session_id, 0), session_id COLLATE "C")
+           session_id,
+           min(client_id) OVER whole_session AS client_id,
+           min(event_time) OVER whole_session AS started_at,
+           CASE WHEN event_name IN ('page_view', 'page_viewed') THEN nullif(ad_key, '') END
+               AS ad_id
+    FROM attribution_input
+    WHERE session_id IS NOT NULL
+    WINDOW whole_session AS (
+        PARTITION BY hashtextextended(session_id, 0), session_id COLLATE "C"
+        ORDER BY event_name NOT IN ('page_view', 'page_viewed'), event_time,
+                 event_id COLLATE "C"
+        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+    )
+    ORDER BY hashtextextended(session_id, 0), session_id COLLATE "C",
+             event_name NOT IN ('page_view', 'page_viewed'), event_time, event_id COLLATE "C"
+) b
 LEFT JOIN attribution_clients c ON c.client_id = b.client_id
 """
 
-# Session starts and events of a client on one timeline: every paid session opens a group,
-# so each event's group names its last paid session. Ties put the session first, so a
-# session that starts at the event's instant still credits it.
-FACTS_SQL = """
-INSERT INTO att_facts
-WITH timeline AS (
-    SELECT client_id, started_at AS at, 0 AS kind, session_id AS ref, ad_id
-    FROM att_sessions
-    WHERE ad_id IS NOT NULL AND client_id IS NOT NULL AND started_at < :ends_before
-    UNION ALL
-    SELECT client_id, event_time, 1, event_id, NULL
-    FROM attribution_input
-    WHERE client_id IS NOT NULL AND event_time >= :starts_at AND event_time < :ends_before
-),
-numbered AS (
-    SELECT *, count(*) FILTER (WHERE kind = 0) OVER (
-        PARTITION BY client_id ORDER BY at, kind, ref ROWS UNBOUNDED PRECEDING
-    ) AS paid_seq
-    FROM timeline
-),
-credited AS (
-    SELECT ref AS event_id, kind, paid_seq,
-           first_value(ad_id) OVER grp AS last_ad,
-           first_value(at) OVER grp AS clicked_at
-    FROM numbered
-    WINDOW grp AS (PARTITION BY client_id, paid_seq ORDER BY kind, at, ref)
-)
-SELECT i.event_id, i.event_name, i.client_id, i.session_id, i.order_id, i.event_time,
-       i.value,
-       (i.event_time AT TIME ZONE :time_zone)::date AS local_day,
-       s.ad_id AS session_ad_id,
-       c.last_ad AS ad_id,
-       CASE WHEN c.last_ad IS NOT NULL THEN c.clicked_at END AS clicked_at,
-       CASE
-           WHEN c.last_ad IS NULL THEN NULL
-           WHEN i.event_time - c.clicked_at <= interval '24 hours' THEN 1
-           WHEN i.event_time - c.clicked_at <= interval '168 hours' THEN 7
-           WHEN i.event_time - c.clicked_at <= interval '720 hours' THEN 30
-       END AS window_days,
-       coalesce(i.event_name = :purchase_event
-                AND cl.first_purchase_at = i.event_time, false) AS is_new_customer,
-       (i.event_name = :purchase_event) AS is_purchase
-FROM attribution_input i
-LEFT JOIN att_sessions s ON s.session_id = i.session_id
-LEFT JOIN credited c ON c.event_id = i.event_id AND c.kind = 1
-LEFT JOIN attribution_clients cl ON cl.client_id = i.client_id
-WHERE i.event_time >= :starts_at AND i.event_time < :ends_before
+# Paid sessions numbered per client in timeline order, so an event's count of paid sessions
+# before it names its last paid session.
+PAID_SQL = """
+INSERT INTO att_paid
+SELECT client_id, row_number() OVER (
+           PARTITION BY hashtextextended(client_id, 0), client_id COLLATE "C"
+           ORDER BY started_at, session_id COLLATE "C"
+       ),
+       session_id, ad_id, started_at
+FROM att_sessions
+WHERE ad_id IS NOT NULL AND client_id IS NOT NULL AND started_at < :ends_before
 """
 
-
-def _window_aggregates(window: int) -> str:
-    inside = f"window_days <= {window}"
-    return f"""
-           count(*) FILTER (WHERE {inside}) AS n_{window},
-           coalesce(sum(value) FILTER (WHERE {inside}), 0) AS v_{window},
-           count(*) FILTER (WHERE {inside} AND is_new_customer) AS new_{window},
-           count(*) FILTER (WHERE {inside} AND is_purchase AND NOT is_new_customer) AS ret_{window},
-           coalesce(sum(value) FILTER (WHERE {inside} AND is_new_customer), 0) AS new_v_{window},
-           coalesce(sum(value) FILTER (WHERE {inside} AND is_purchase AND NOT is_new_customer), 0)
-               AS ret_v_{window}"""
-
-
-def _window_columns(default_window: int) -> tuple[list[str], list[str]]:
-    """Return the target columns of the attributed figures and the expressions filling them."""
-    columns: list[str] = []
-    values: list[str] = []
-    for window in WINDOWS:
-        suffix = f"_attr_window_{window}"
-        columns += [
-            f"number_of_events{suffix}",
-            f"event_value{suffix}",
-            f"shopify_revenue{suffix}",
-            f"new_customer{suffix}",
-            f"returning_customer{suffix}",
-            f"new_customer_revenue{suffix}",
-            f"returning_customer_revenue{suffix}",
-        ]
-        values += [
-            f"coalesce(a.n_{window}, 0)",
-            f"coalesce(a.v_{window}, 0)",
-            f"CASE WHEN k.ev = :purchase_event THEN coalesce(a.v_{window}, 0) END",
-            f"coalesce(a.new_{window}, 0)",
-            f"coalesce(a.ret_{window}, 0)",
-            f"coalesce(a.new_v_{window}, 0)",
-            f"coalesce(a.ret_v_{window}, 0)",
-        ]
-    default = default_window
-    columns += [
-        "number_of_events_attr",
-        "event_value_attr",
-        "shopify_revenue_attr",
-        "new_customer_attr",
-        "returning_customer_attr",
-        "new_customer_revenue_attr",
-        "returning_customer_revenue_attr",
-    ]
-    values += [
-        f"coalesce(a.n_{default}, 0)",
-        f"coalesce(a.v_{default}, 0)",
-        f"CASE WHEN k.ev = :purchase_event THEN coalesce(a.v_{default}, 0) END",
-        f"coalesce(a.new_{default}, 0)",
-        f"coalesce(a.ret_{default}, 0)",
-        f"coalesce(a.new_v_{default}, 0)",
-        f"coalesce(a.ret_v_{default}, 0)",
-    ]
-    return columns, values
-
-
-def daily_rows_sql(default_window: int) -> str:
-    window_columns, window_values = _window_columns(default_window)
-    aggregates = ",".join(_window_aggregates(window) for window in WINDOWS)
-    return f"""
-    INSERT INTO creatives.pixel_event_integrated_data (
-        customer_name, date_column, date, ad_id, ev, medium, source, bg_source, bg_source_id,
-        campaign_id, campaign_name, adset_id, adset_name, ad_name,
-        spend, impressions, clicks, sessions, users, new_users, pageviews,
-        number_of_events, event_value, shopify_revenue, new_customer, returning_customer,
-        new_customer_revenue, returning_customer_revenue,
-        {", ".join(window_columns)}, is_integrated_channel
-    )
-    WITH event_names AS (
-        SELECT DISTINCT event_name AS ev FROM attribution_input
-    ),
-    spend AS (
-        SELECT ad_id, day, sum(spend) AS spend, sum(impressions) AS impressions,
-               sum(clicks) AS clicks
-        FROM attribution_spend
-        WHERE day BETWEEN :start_day AND :end_day
-        GROUP BY ad_id, day
-    ),
-    ad_meta AS (
-        SELECT DISTINCT ON (ad_id) ad_id, channel, campaign_id, campaign_name, adset_id,
-               adset_name, ad_name
-        FROM attribution_spend
-        ORDER BY ad_id, day DESC
-    ),
-    traffic AS (
-        SELECT ad_id, local_day AS day, count(*) AS sessions,
-               count(DISTINCT client_id) AS users,
-               count(DISTINCT client_id) FILTER (WHERE is_new_client) AS new_users
-        FROM att_sessions
-        WHERE ad_id IS NOT NULL AND local_day BETWEEN :start_day AND :end_day
-        GROUP BY ad_id, local_day
-    ),
-    page_views AS (
-        SELECT session_ad_id AS ad_id, local_day AS day, count(*) AS pageviews
-        FROM att_facts
-        WHERE session_ad_id IS NOT NULL AND event_name IN ('page_view', 'page_viewed')
-        GROUP BY 1, 2
-    ),
-    same_session AS (
-        SELECT session_ad_id AS ad_id, local_day AS day, event_name AS ev,
-               count(*) AS n, coalesce(sum(value), 0) AS v,
-               count(*) FILTER (WHERE is_new_customer) AS new_n,
-               count(*) FILTER (WHERE is_purchase AND NOT is_new_customer) AS ret_n,
-               coalesce(sum(value) FILTER (WHERE is_new_customer), 0) AS new_v,
-               coalesce(sum(value) FILTER (WHERE is_purchase AND NOT is_new_customer), 0) AS ret_v
-        FROM att_facts
-        WHERE session_ad_id IS NOT NULL
-        GROUP BY 1, 2, 3
-    ),
-    attributed AS (
-        SELECT ad_id, local_day AS day, event_name AS ev, {aggregates}
-        FROM att_facts
-        WHERE ad_id IS NOT NULL AND window_days IS NOT NULL
-        GROUP BY 1, 2, 3
-    ),
-    ad_days AS (
-        SELECT ad_id, day FROM spend
-        UNION
-        SELECT ad_id, day FROM traffic
-    ),
-    keys AS (
-        SELECT d.ad_id, d.day, e.ev FROM ad_days d CROSS JOIN event_names e
-        UNION
-        SELECT ad_id, day, ev FROM same_session
-        UNION
-        SELECT ad_id, day, ev FROM attributed
-    )
-    SELECT :customer, k.day, to_char(k.day, 'YYYY-MM-DD'), k.ad_id, k.ev, :attribution_medium,
-           m.channel, m.channel, k.ad_id,
-           m.campaign_id, m.campaign_name, m.adset_id, m.adset_name, m.ad_name,
-           coalesce(sp.spend, 0), coalesce(sp.impressions, 0), coalesce(sp.clicks, 0),
-           coalesce(t.sessions, 0), coalesce(t.users, 0), coalesce(t.new_users, 0),
-           coalesce(pv.pageviews, 0),
-           coalesce(ss.n, 0), coalesce(ss.v, 0),
-           CASE WHEN k.ev = :purchase_event THEN coalesce(ss.v, 0) END,
-           coalesce(ss.new_n, 0), coalesce(ss.ret_n, 0), coalesce(ss.new_v, 0),
-           coalesce(ss.ret_v, 0),
-           {", ".join(window_values)}, 1
-    FROM keys k
-    LEFT JOIN spend sp ON sp.ad_id = k.ad_id AND sp.day = k.day
-    LEFT JOIN traffic t ON t.ad_id = k.ad_id AND t.day = k.day
-    LEFT JOIN page_views pv ON pv.ad_id = k.ad_id AND pv.day = k.day
-    LEFT JOIN same_session ss ON ss.ad_id = k.ad_id AND ss.day = k.day AND ss.ev = k.ev
-    LEFT JOIN attributed a ON a.ad_id = k.ad_id AND a.day = k.day AND a.ev = k.ev
-    LEFT JOIN ad_meta m ON m.ad_id = k.ad_id
-    """
+# Session starts and events of a client on one timeline: counting the paid session starts
+# up to each event numbers its last paid session. Ties put the session first, so a session
+# that starts at the event's instant still credits it. The events carry their own columns
+# through the sort, so the only sort of all events is this one. Only the events that can
+# be listed as conversions are kept one by one, in `att_facts`. The daily figures read the
+# counts and sums per ad, day, event and window in `att_fact_counts`, which are far fewer.
+FACTS_SQL = """
+WITH timeline AS (
+    SELECT client_id, started_at AS at, 0 AS kind, session_id AS ref,
+           NULL::text AS event_name, NULL::text AS session_id, NULL::text AS order_id,
+           NULL::numeric AS value
+    FROM att_paid
+    UNION ALL
+    SELECT client_id, event_time, 1, event_id, event_name, session_id, order_id, value
+    FROM attribution_input
+    WHERE event_time >= :starts_at AND event_time < :ends_before
+),
+numbered AS (
+    SELECT t.*, count(*) FILTER (WHERE kind = 0) OVER (
+        PARTITION BY hashtextextended(client_id, 0), client_id COLLATE "C"
+        ORDER BY at, kind, ref COLLATE "C" ROWS UNBOUNDED PRECEDING
+    ) AS paid_seq
+    FROM timeline t
+),
+credited AS (
+    SELECT n.ref AS event_id, n.event_name, n.client_id, n.session_id, n.order_id,
+           n.at AS event_time, n.value, p.ad_id AS last_ad, p.started_at AS clicked_at
+    FROM numbered n
+    LEFT JOIN att_paid p
+      ON p.client_id = n.client_id AND p.seq = n.paid_seq AND n.client_id IS NOT NULL
+    WHERE n.kind = 1
+),
+facts AS (
+SELECT c.event_id, c.event_name, c.client_id, c.session_id, c.order_id, c.event_time,
+       c.value,
+       (c.event_time AT TIME ZONE :time_zone)::date AS local_day,
+       s.ad_id AS session_ad_id,
+       c.last_ad AS ad_id,
+       c.clicked_at,
+       CASE
+           WHEN c.last_ad IS NULL THEN NULL
+           WHEN c.event_time - c.clicked_at <= interval '24 hours' THEN 1
+           WHEN c.event_time - c.clicked_at <= interval '168 hours' THEN 7
+           WHEN c.event_time - c.clicked_at <= interval '720 hours' THEN 30
+       END AS window_days,
+       coalesce(c.event_name = :purchase_event
+                AND cl.first_purchase_at = c.event_time, false) AS is_new_customer,
+       (c.event_name = :purchase_event) AS is_purchase
+FROM credited c
+LEFT JOIN att_sessions s ON s.session_id = c.session_id
+LEFT JOIN attribution_clients cl ON cl.client_id = c.client_id
+),
+conversions AS (
+    INSERT INTO att_facts
+    SELECT * FROM facts
+    WHERE event_name NOT IN ('page_view', 'page_viewed')
+      AND (window_days IS NOT NULL OR session_ad_id IS NOT NULL)
+)
+INSERT INTO att_fact_counts
+SELECT session_ad_id, CASE WHEN window_days IS NOT NULL THEN ad_id END, window_days,
+       local_day, event_name, count(*), sum(value),
+       count(*) FILTER (WHERE is_new_customer), sum(value) FILTER (WHERE is_new_customer)
+FROM facts
+GROUP BY 1, 2, 3, 4, 5
+"""
 
 
 def _unattributed(window: int) -> str:
     outside = f"(window_days IS NULL OR window_days > {window})"
     return (
-        f"count(*) FILTER (WHERE {outside}), "
-        f"coalesce(sum(value) FILTER (WHERE {outside}), 0)"
+        f"coalesce(sum(n) FILTER (WHERE {outside}), 0), "
+        f"coalesce(sum(v) FILTER (WHERE {outside}), 0)"
     )
 
 
@@ -339,11 +242,11 @@ INSERT INTO creatives.unattributed_daily (
     unattributed_1, unattributed_value_1, unattributed_7, unattributed_value_7,
     unattributed_30, unattributed_value_30, unattributed_session, unattributed_value_session
 )
-SELECT :customer, local_day, event_name, count(*), coalesce(sum(value), 0),
+SELECT :customer, local_day, event_name, sum(n), coalesce(sum(v), 0),
        {_unattributed(1)}, {_unattributed(7)}, {_unattributed(30)},
-       count(*) FILTER (WHERE session_ad_id IS NULL),
-       coalesce(sum(value) FILTER (WHERE session_ad_id IS NULL), 0)
-FROM att_facts
+       coalesce(sum(n) FILTER (WHERE session_ad_id IS NULL), 0),
+       coalesce(sum(v) FILTER (WHERE session_ad_id IS NULL), 0)
+FROM att_fact_counts
 GROUP BY local_day, event_name
 """
 
@@ -363,11 +266,6 @@ WHERE event_name NOT IN ('page_view', 'page_viewed') AND (window_days IS NOT NUL
 
 DELETE_SQL = (
     """
-    DELETE FROM creatives.pixel_event_integrated_data
-    WHERE customer_name = :customer AND date_column BETWEEN :start_day AND :end_day
-      AND medium = :attribution_medium
-    """,
-    """
     DELETE FROM creatives.unattributed_daily
     WHERE customer_id = :customer AND local_day BETWEEN :start_day AND :end_day
     """,
@@ -384,9 +282,18 @@ async def create_staging(conn: AsyncConnection) -> None:
 
 
 async def integrate_staged(
-    conn: AsyncConnection, settings: AttributionSettings, days: DayRange
-) -> int:
-    """Replace the customer's daily rows for `days` from the staged tables; return rows written."""
+    conn: AsyncConnection,
+    settings: AttributionSettings,
+    days: DayRange,
+    *,
+    refresh_from_start: bool = False,
+) -> DailyWrite:
+    """Replace the customer's daily rows for `days` from the staged tables; return what changed.
+
+    Set `refresh_from_start` when the caller changed other fact rows of the range (an
+    import's rows), so the running totals are rebuilt from the first day of the range
+    whatever the attribution rows did.
+    """
     params = {
         "customer": settings.customer_id,
         "time_zone": settings.time_zone,
@@ -401,18 +308,32 @@ async def integrate_staged(
         await conn.execute(text(statement))
     await conn.execute(text(SESSIONS_SQL), params)
     await conn.execute(text("ANALYZE att_sessions"))
+    await conn.execute(text(PAID_SQL), params)
+    await conn.execute(text("ANALYZE att_paid"))
     await conn.execute(text(FACTS_SQL), params)
-    await conn.execute(text("ANALYZE att_facts"))
+    await conn.execute(text("ANALYZE att_fact_counts"))
 
+    written = await write_daily_rows(conn, settings.default_window_days, params)
     for statement in DELETE_SQL:
         await conn.execute(text(statement), params)
-    result = await conn.execute(
-        text(daily_rows_sql(settings.default_window_days)), params
-    )
     await conn.execute(text(UNATTRIBUTED_SQL), params)
     await conn.execute(text(CONVERSIONS_SQL), params)
 
     await conn.execute(text("DROP TABLE att_facts"))
+    await conn.execute(text("DROP TABLE att_fact_counts"))
+    await conn.execute(text("DROP TABLE att_paid"))
     await conn.execute(text("DROP TABLE att_sessions"))
-    await refresh_derived(conn, settings.customer_id, days.start_day)
-    return int(result.rowcount)
+    # The running totals are a function of the daily rows, so days before the first changed
+    # row keep theirs, and a run that changed no row keeps them all.
+    refresh_from = days.start_day if refresh_from_start else written.first_changed_day
+    if refresh_from is not None:
+        await refresh_derived(conn, settings.customer_id, refresh_from)
+    log.info(
+        "attribution_rows_written",
+        customer_id=settings.customer_id,
+        rows=written.rows,
+        deleted=written.deleted,
+        inserted=written.inserted,
+        first_changed_day=str(written.first_changed_day),
+    )
+    return written

@@ -27,14 +27,14 @@ def ad_key_column(parameter: str) -> str:
     return parameter if parameter in UTM_PARAMETERS else "ad_id"
 
 
-# `events_in_range` counts the events of the rebuilt days only: the events of the sessions'
-# look-back before them are staged too, but their values never reach a figure.
+# Rates of the range's days only: lookback events serve as earlier paid sessions, and their
+# values are never read. `events` counts the valued events of each currency and day, to
+# report how many a missing rate leaves out.
 EVENT_RATES_SQL = f"""
 CREATE TEMPORARY TABLE attribution_rates ON COMMIT DROP AS
-SELECT needed.currency, needed.day, needed.events_in_range, chosen.factor
+SELECT needed.currency, needed.day, needed.events, chosen.factor
 FROM (
-    SELECT currency, (event_time AT TIME ZONE :time_zone)::date AS day,
-           count(*) FILTER (WHERE event_time >= :range_starts_at) AS events_in_range
+    SELECT currency, (event_time AT TIME ZONE :time_zone)::date AS day, count(*) AS events
     FROM creatives.pixel_events
     WHERE customer_id = :customer AND event_time >= :starts_at AND event_time < :ends_before
       AND value IS NOT NULL AND currency IS NOT NULL AND currency <> :target AND NOT is_bot
@@ -54,35 +54,72 @@ LEFT JOIN LATERAL (
 
 # An event without a rate keeps its count but stages no value, so every sum the engine builds
 # from the staged values (attributed, unattributed and actual) leaves it out alike.
-def events_sql(ad_key: str) -> str:
+def events_sql(ad_key: str, lookback: bool) -> str:
+    """Return the INSERT of the events of the range, or of the lookback before it.
+
+    Lookback events only matter as earlier paid sessions of the clients who have events in
+    the range, so only theirs are staged. An incremental run thus does not copy a month of
+    every client's events.
+    """
+    if lookback:
+        period = (
+            "e.event_time >= :sessions_from AND e.event_time < :starts_at "
+            "AND e.client_id IN (SELECT client_id FROM attribution_active_clients)"
+        )
+        value = "NULL"
+    else:
+        period = "e.event_time >= :starts_at AND e.event_time < :ends_before"
+        value = """CASE
+               WHEN e.value IS NULL THEN NULL
+               WHEN e.currency IS NULL OR e.currency = :target THEN e.value
+               WHEN r.factor IS NULL THEN NULL
+               ELSE round(e.value * r.factor, 6)
+           END"""
     return f"""
     INSERT INTO attribution_input (
         event_id, client_id, session_id, event_time, event_name, value, order_id, ad_key
     )
     SELECT e.event_id::text, e.client_id, e.session_id, e.event_time, e.event_name,
-           CASE
-               WHEN e.value IS NULL THEN NULL
-               WHEN e.currency IS NULL OR e.currency = :target THEN e.value
-               WHEN r.factor IS NULL THEN NULL
-               ELSE round(e.value * r.factor, 6)
-           END,
-           e.order_id, nullif(e.{ad_key}, '')
+           {value}, e.order_id, nullif(e.{ad_key}, '')
     FROM creatives.pixel_events e
     LEFT JOIN attribution_rates r
       ON r.currency = e.currency AND r.day = (e.event_time AT TIME ZONE :time_zone)::date
-    WHERE e.customer_id = :customer AND NOT e.is_bot
-      AND e.event_time >= :sessions_from AND e.event_time < :ends_before
+    WHERE e.customer_id = :customer AND NOT e.is_bot AND {period}
     """
 
 
+ACTIVE_CLIENTS_SQL = """
+CREATE TEMPORARY TABLE attribution_active_clients ON COMMIT DROP AS
+SELECT DISTINCT client_id FROM attribution_input WHERE client_id IS NOT NULL
+"""
+
+EARLIER_EVENTS_SQL = """
+SELECT EXISTS (
+    SELECT 1 FROM creatives.pixel_events
+    WHERE customer_id = :customer AND NOT is_bot AND event_time < :starts_at
+)
+"""
+
+# TODO: keep each client's first visit and purchase in a table the integration updates, so
+# an incremental run does not scan every event of the customer here.
 CLIENTS_SQL = """
 INSERT INTO attribution_clients (client_id, first_seen_at, first_purchase_at)
 SELECT e.client_id, min(e.event_time),
        min(e.event_time) FILTER (WHERE e.event_name = :purchase_event)
 FROM creatives.pixel_events e
 WHERE e.customer_id = :customer AND NOT e.is_bot
-  AND e.client_id IN (SELECT DISTINCT client_id FROM attribution_input WHERE client_id IS NOT NULL)
+  AND e.client_id IN (SELECT client_id FROM attribution_active_clients)
 GROUP BY e.client_id
+"""
+
+# When no event is older than the range, the staged events are each client's whole history,
+# so the much smaller staging table answers the same question.
+CLIENTS_FROM_INPUT_SQL = """
+INSERT INTO attribution_clients (client_id, first_seen_at, first_purchase_at)
+SELECT client_id, min(event_time), min(event_time) FILTER (WHERE event_name = :purchase_event)
+FROM attribution_input
+WHERE client_id IS NOT NULL
+GROUP BY client_id
 """
 
 # Period rows (a month of an Ads Manager export) are spread over their days exactly as the
@@ -97,20 +134,35 @@ SELECT s.ad_key, s.day, s.spend, s.impressions, s.clicks, s.channel, s.campaign_
 FROM ({SPREAD_DAILY_SQL}) s
 """
 
+# Each ad's names come from its latest imported row, whatever the range, so an ad credited
+# in the range after its last spend day carries the same names as in a full run. The rows
+# have no figures and lie on a day that already has one of the ad's rows or none in the
+# range, so they add no daily row.
+AD_NAMES_SQL = """
+INSERT INTO attribution_spend (
+    ad_id, day, channel, campaign_id, campaign_name, adset_id, adset_name, ad_name
+)
+SELECT DISTINCT ON (ad_key) ad_key, period_end, channel, campaign_id, campaign_name,
+       ad_set_id, ad_set_name, ad_name
+FROM creatives.ad_performance
+WHERE customer_id = :customer
+ORDER BY ad_key, period_end DESC
+"""
+
 
 async def _warn_missing_rates(conn: AsyncConnection, customer: str, target: str) -> int:
     """Log each currency without a rate on some days; return the events whose value is left out."""
     missing = (
         await conn.execute(
             text(
-                "SELECT currency, day, events_in_range FROM attribution_rates "
-                "WHERE factor IS NULL AND events_in_range > 0 ORDER BY currency, day"
+                "SELECT currency, day, events FROM attribution_rates "
+                "WHERE factor IS NULL AND events > 0 ORDER BY currency, day"
             )
         )
     ).all()
     for currency in sorted({row.currency for row in missing}):
         rows = [row for row in missing if row.currency == currency]
-        events = sum(row.events_in_range for row in rows)
+        events = sum(row.events for row in rows)
         log.warning(
             "exchange_rate_missing",
             customer_id=customer,
@@ -118,9 +170,9 @@ async def _warn_missing_rates(conn: AsyncConnection, customer: str, target: str)
             days=[str(row.day) for row in rows[:10]],
             day_count=len(rows),
             events=events,
-            fix="import the rate with `creatives import rates FILE`; the next run uses it",
+            fix="import the rate with `creatives import rates FILE`, then run `creatives integrate` over these days",
         )
-    return sum(row.events_in_range for row in missing)
+    return sum(row.events for row in missing)
 
 
 async def stage_all(
@@ -140,20 +192,37 @@ async def stage_all(
         "time_zone": settings.time_zone,
         "target": currency,
         "purchase_event": settings.purchase_event,
-        "starts_at": days.sessions_from,
-        "range_starts_at": days.starts_at,
+        "starts_at": days.starts_at,
         "sessions_from": days.sessions_from,
         "ends_before": days.ends_before,
         "start": days.start_day,
         "end": days.end_day,
     }
+    ad_key = ad_key_column(ad_id_parameter)
     await conn.execute(text(EVENT_RATES_SQL), params)
     unconverted = await _warn_missing_rates(conn, settings.customer_id, currency)
-    await conn.execute(text(events_sql(ad_key_column(ad_id_parameter))), params)
+    await conn.execute(text(events_sql(ad_key, lookback=False)), params)
+    earlier = (await conn.execute(text(EARLIER_EVENTS_SQL), params)).scalar_one()
+    if earlier:
+        await _stage_history(conn, ad_key, params)
+    else:
+        await conn.execute(text("ANALYZE attribution_input"))
+        await conn.execute(text(CLIENTS_FROM_INPUT_SQL), params)
+    await conn.execute(text(SPEND_SQL), params)
+    await conn.execute(text(AD_NAMES_SQL), params)
+    return unconverted
+
+
+async def _stage_history(
+    conn: AsyncConnection, ad_key: str, params: dict[str, object]
+) -> None:
+    """Stage the lookback events and the first visits and purchases of the range's clients."""
+    await conn.execute(text(ACTIVE_CLIENTS_SQL))
+    await conn.execute(text("ANALYZE attribution_active_clients"))
+    await conn.execute(text(events_sql(ad_key, lookback=True)), params)
     await conn.execute(text("ANALYZE attribution_input"))
     await conn.execute(text(CLIENTS_SQL), params)
-    await conn.execute(text(SPEND_SQL), params)
-    return unconverted
+    await conn.execute(text("DROP TABLE attribution_active_clients"))
 
 
 async def data_bounds(
