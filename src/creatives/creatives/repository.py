@@ -17,8 +17,8 @@ ZERO = Decimal(0)
 METRIC_NAMES = ("spend", "clicks", "impressions", "sessions", "conversions", "revenue")
 
 
-def _outer_sums_sql() -> str:
-    return ", ".join(f"sum(s.{name}) AS {name}" for name in METRIC_NAMES)
+def _sums_sql(source: str) -> str:
+    return ", ".join(f"sum({source}{name}) AS {name}" for name in METRIC_NAMES)
 
 
 # The fallback id repeats creative_id_for_ad() for ads the grouping has not seen yet.
@@ -55,44 +55,100 @@ def _difference_sql(attribution: Attribution, end: str, before: str) -> str:
     )
 
 
-def _metrics_sql(attribution: Attribution) -> str:
+# Sort keys of the page query. Ratios sort by the rounded value the row shows, with the
+# places of `metrics.compute_ratios`. An undefined ratio (zero denominator) is NULL and goes
+# last, and so does a creative without copy. Copy sorts case-insensitively by code point.
+SORT_KEYS = {
+    "ad_copy": 'lower(f.ad_copy COLLATE "default") COLLATE "C"',
+    **{name: f"f.{name}" for name in METRIC_NAMES},
+    "roas": "round(f.revenue / nullif(f.spend, 0), 4)",
+    "ctr": "round(f.clicks / nullif(f.impressions, 0), 6)",
+    "cpc": "round(f.spend / nullif(f.clicks, 0), 4)",
+    "cpm": "round(f.spend * 1000 / nullif(f.impressions, 0), 4)",
+    "cpa": "round(f.spend / nullif(f.conversions, 0), 4)",
+    "conversion_rate": "round(f.conversions / nullif(f.sessions, 0), 6)",
+}
+
+
+def _order_sql(sort_field: str, descending: bool) -> str:
+    direction = "DESC" if descending else "ASC"
+    return (
+        f"{SORT_KEYS[sort_field]} {direction} NULLS LAST, "
+        f'f.creative_id COLLATE "C" {direction}'
+    )
+
+
+# The search looks in the copy and the ad ids, joined with spaces in the order they show.
+# NOTE: lower() folds case by the database's locale, which leaves a few letters that
+# Python's casefold() changes (such as ß) as they are.
+_SEARCH_TEXT_SQL = """,
+        string_agg(s.ad_id, ' ' ORDER BY s.ad_id COLLATE "default") AS ad_id_text"""
+_SEARCH_FILTER_SQL = """
+        WHERE strpos(
+            lower(concat_ws(' ', coalesce(c.ad_copy, ''), t.ad_id_text) COLLATE "default"),
+            lower(CAST(:search AS text) COLLATE "default")
+        ) > 0"""
+
+
+def _page_sql(attribution: Attribution, order: str, search: bool) -> str:
     # Each day's rows are one index range scan (the PK leads with customer, event and day),
-    # so the cost depends on the number of ads, not on the length of the range. MATERIALIZED
-    # keeps each a single scan, joined by hash on ad_id; inlined, the planner probed the
-    # index once per ad.
+    # so the cost depends on the number of ads, not on the length of the range. The days
+    # are scalar subqueries, so both scans return their rows in ad_id order and are merged
+    # without a sort or a probe per ad. Grouping, totals, order and page are all taken here,
+    # so only the requested rows leave the database: the first row has the totals over
+    # every creative that matches, the others are the page in order.
+    search_text = _SEARCH_TEXT_SQL if search else ""
+    search_filter = _SEARCH_FILTER_SQL if search else ""
     return f"""
     WITH {_BOUNDS_SQL},
-    end_totals AS MATERIALIZED (
-        SELECT c.* FROM bounds
-        JOIN creatives.ad_event_cumulative c
-          ON c.customer_name = :customer AND c.ev = :event
-         AND c.date_column = bounds.end_day
-    ),
-    before_totals AS MATERIALIZED (
-        SELECT c.* FROM bounds
-        JOIN creatives.ad_event_cumulative c
-          ON c.customer_name = :customer AND c.ev = :event
-         AND c.date_column = bounds.before_day
-    ),
-    ad_sums AS (
-        SELECT e.ad_id, {_difference_sql(attribution, "e", "b")}
-        FROM end_totals e
-        LEFT JOIN before_totals b ON b.ad_id = e.ad_id
-        WHERE e.fact_rows > coalesce(b.fact_rows, 0)
-    ),
-    creative_sums AS (
-        SELECT {_CREATIVE_ID} AS creative_id,
-               array_agg(s.ad_id ORDER BY s.ad_id COLLATE "default") AS ad_ids,
-               {_outer_sums_sql()}
-        FROM ad_sums s
+    ad_creatives AS MATERIALIZED (
+        SELECT s.ad_id, {_CREATIVE_ID} AS creative_id,
+               {_difference_sql(attribution, "s", "b")}
+        FROM creatives.ad_event_cumulative s
+        LEFT JOIN creatives.ad_event_cumulative b
+          ON b.customer_name = :customer AND b.ev = :event
+         AND b.date_column = (SELECT before_day FROM bounds) AND b.ad_id = s.ad_id
         LEFT JOIN creatives.ad_creative ac
           ON ac.customer_name = :customer AND ac.ad_id = s.ad_id
-        GROUP BY 1
+        WHERE s.customer_name = :customer AND s.ev = :event
+          AND s.date_column = (SELECT end_day FROM bounds)
+          AND s.fact_rows > coalesce(b.fact_rows, 0)
+    ),
+    creative_totals AS (
+        SELECT s.creative_id, {_sums_sql("s.")}{search_text}
+        FROM ad_creatives s
+        GROUP BY s.creative_id
+    ),
+    filtered AS MATERIALIZED (
+        SELECT t.*, c.ad_copy, c.ad_copies
+        FROM creative_totals t
+        LEFT JOIN creatives.creative c
+          ON c.customer_name = :customer AND c.creative_id = t.creative_id
+        {search_filter}
+    ),
+    page AS MATERIALIZED (
+        SELECT f.*, row_number() OVER (ORDER BY {order}) AS position
+        FROM filtered f
+        ORDER BY position
+        LIMIT :limit OFFSET :offset
+    ),
+    page_ads AS (
+        SELECT a.creative_id,
+               array_agg(a.ad_id ORDER BY a.ad_id COLLATE "default") AS ad_ids
+        FROM ad_creatives a
+        JOIN page p ON p.creative_id = a.creative_id
+        GROUP BY a.creative_id
     )
-    SELECT s.*, c.ad_copy, c.ad_copies
-    FROM creative_sums s
-    LEFT JOIN creatives.creative c
-      ON c.customer_name = :customer AND c.creative_id = s.creative_id
+    SELECT 0 AS position, count(*) AS row_count, CAST(NULL AS text) AS creative_id,
+           CAST(NULL AS text) AS ad_copy, CAST(NULL AS jsonb) AS ad_copies,
+           CAST(NULL AS text[]) AS ad_ids, {_sums_sql("")}
+    FROM filtered
+    UNION ALL
+    SELECT p.position, NULL, p.creative_id, p.ad_copy, p.ad_copies, a.ad_ids,
+           {", ".join(f"p.{name}" for name in METRIC_NAMES)}
+    FROM page p
+    JOIN page_ads a ON a.creative_id = p.creative_id
+    ORDER BY position
     """
 
 
@@ -160,6 +216,61 @@ def sums_from_row(mapping: Any) -> Sums:
     )
 
 
+@dataclass(frozen=True)
+class CreativePage:
+    """One page of creatives in order, with the totals and count of every matching one."""
+
+    rows: list[CreativeSums]
+    totals: Sums
+    row_count: int
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    sort_field: str = "spend"
+    descending: bool = True
+    search: str | None = None
+    offset: int = 0
+    limit: int | None = None
+
+
+async def creative_page(
+    conn: AsyncConnection,
+    customer: str,
+    event: str,
+    start_date: date,
+    end_date: date,
+    attribution: Attribution,
+    request: PageRequest,
+) -> CreativePage:
+    """Sum per creative, then sort, filter and page in the database."""
+    searching = bool(request.search)
+    params: dict[str, Any] = {
+        "customer": customer,
+        "event": event,
+        "start_date": start_date,
+        "end_date": end_date,
+        "offset": request.offset,
+        "limit": request.limit,
+    }
+    if searching:
+        params["search"] = request.search
+    order = _order_sql(request.sort_field, request.descending)
+    result = await conn.execute(text(_page_sql(attribution, order, searching)), params)
+    totals_row, *page_rows = result.all()
+    rows = [
+        CreativeSums(
+            creative_id=row.creative_id,
+            ad_copy=row.ad_copy,
+            ad_copies=list(row.ad_copies or []),
+            ad_ids=list(row.ad_ids),
+            sums=sums_from_row(row._mapping),
+        )
+        for row in page_rows
+    ]
+    return CreativePage(rows, sums_from_row(totals_row._mapping), totals_row.row_count)
+
+
 async def creative_sums(
     conn: AsyncConnection,
     customer: str,
@@ -168,23 +279,11 @@ async def creative_sums(
     end_date: date,
     attribution: Attribution,
 ) -> list[CreativeSums]:
-    params = {
-        "customer": customer,
-        "event": event,
-        "start_date": start_date,
-        "end_date": end_date,
-    }
-    result = await conn.execute(text(_metrics_sql(attribution)), params)
-    return [
-        CreativeSums(
-            creative_id=row.creative_id,
-            ad_copy=row.ad_copy,
-            ad_copies=list(row.ad_copies or []),
-            ad_ids=list(row.ad_ids),
-            sums=sums_from_row(row._mapping),
-        )
-        for row in result
-    ]
+    """Return every creative with facts in the range, highest spend first."""
+    page = await creative_page(
+        conn, customer, event, start_date, end_date, attribution, PageRequest()
+    )
+    return page.rows
 
 
 async def daily_sums(

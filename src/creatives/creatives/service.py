@@ -32,7 +32,6 @@ MAX_RANGE_DAYS = 3 * 366
 MAX_PAGE_SIZE = 1000
 DEFAULT_EVENT = "order_completed"
 DEFAULT_RANGE_DAYS = 30
-RATIO_FIELDS = ("roas", "ctr", "cpc", "cpm", "cpa", "conversion_rate")
 SORTABLE_FIELDS = (
     "ad_copy",
     "spend",
@@ -169,36 +168,6 @@ def metric_columns(currency: str, attribution: Attribution) -> list[MetricColumn
     ]
 
 
-def _matches(item: repository.CreativeSums, needle: str) -> bool:
-    haystack = " ".join([item.ad_copy or "", *item.ad_ids]).casefold()
-    return needle in haystack
-
-
-def _sort_value(item: repository.CreativeSums, field: str) -> float | str | None:
-    """Return the value a row shows in `field`, without building the whole row."""
-    if field == "ad_copy":
-        return item.ad_copy
-    if field in RATIO_FIELDS:
-        return _number(getattr(compute_ratios(item.sums), field))
-    return float(getattr(item.sums, field))
-
-
-def _sort_creatives(
-    items: list[repository.CreativeSums], field: str, descending: bool
-) -> list[repository.CreativeSums]:
-    def key(item: repository.CreativeSums) -> tuple[bool, float | str, str]:
-        value = _sort_value(item, field)
-        # Undefined values (no copy, a ratio over zero) go last in either direction.
-        missing = value is None
-        if field == "ad_copy":
-            sortable: float | str = str(value or "").casefold()
-        else:
-            sortable = value if value is not None else 0.0
-        return (missing != descending, sortable, item.creative_id)
-
-    return sorted(items, key=key, reverse=descending)
-
-
 def _creative_row(item: repository.CreativeSums) -> CreativeRow:
     return CreativeRow(
         id=item.creative_id,
@@ -238,37 +207,34 @@ async def get_metrics(
     sort_field, descending = parse_sort(query.sort)
     validate_page(query.page, query.page_size)
 
-    grouped = await repository.creative_sums(
+    # Grouping, totals, search, order and page are done in SQL, so only the rows of the
+    # requested page leave the database. Copy is grouped after collapsing whitespace, so
+    # the search collapses it too.
+    search = " ".join((query.search or "").split()) or None
+    page = await repository.creative_page(
         conn,
         customer.id,
         query.event,
         query.start_date,
         query.end_date,
         query.attribution,
+        repository.PageRequest(
+            sort_field=sort_field,
+            descending=descending,
+            search=search,
+            offset=(query.page - 1) * query.page_size,
+            limit=query.page_size,
+        ),
     )
-    if not grouped:
+    if page.row_count == 0:
         await _require_event(conn, customer, query.event)
-    if query.search and query.search.strip():
-        # Copy is grouped after collapsing whitespace, so the search collapses it too.
-        needle = " ".join(query.search.split()).casefold()
-        grouped = [item for item in grouped if _matches(item, needle)]
-
-    totals = Sums()
-    for item in grouped:
-        totals.add(item.sums)
-
-    # Only the rows of the requested page are built; a large customer has thousands of
-    # creatives, and building every row cost more than the query.
-    ordered = _sort_creatives(grouped, sort_field, descending)
-    first = (query.page - 1) * query.page_size
-    page = ordered[first : first + query.page_size]
     unattributed = await _unattributed(conn, customer, query)
     return MetricsResponse(
         columns=metric_columns(customer.currency, query.attribution),
-        rows=[_creative_row(item) for item in page],
-        totals=MetricValues(**metric_values(totals)),
+        rows=[_creative_row(item) for item in page.rows],
+        totals=MetricValues(**metric_values(page.totals)),
         currency=customer.currency,
-        row_count=len(grouped),
+        row_count=page.row_count,
         page=query.page,
         page_size=query.page_size,
         event=query.event,
