@@ -120,7 +120,7 @@ def _page_sql(attribution: Attribution, order: str, search: bool) -> str:
         GROUP BY s.creative_id
     ),
     filtered AS MATERIALIZED (
-        SELECT t.*, c.ad_copy, c.ad_copies
+        SELECT t.*, c.ad_copy
         FROM creative_totals t
         LEFT JOIN creatives.creative c
           ON c.customer_name = :customer AND c.creative_id = t.creative_id
@@ -144,10 +144,12 @@ def _page_sql(attribution: Attribution, order: str, search: bool) -> str:
            CAST(NULL AS text[]) AS ad_ids, {_sums_sql("")}
     FROM filtered
     UNION ALL
-    SELECT p.position, NULL, p.creative_id, p.ad_copy, p.ad_copies, a.ad_ids,
+    SELECT p.position, NULL, p.creative_id, p.ad_copy, c.ad_copies, a.ad_ids,
            {", ".join(f"p.{name}" for name in METRIC_NAMES)}
     FROM page p
     JOIN page_ads a ON a.creative_id = p.creative_id
+    LEFT JOIN creatives.creative c
+      ON c.customer_name = :customer AND c.creative_id = p.creative_id
     ORDER BY position
     """
 
