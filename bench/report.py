@@ -66,6 +66,12 @@ def _ms(timing: Timing) -> str:
     return f"{timing.p50:.1f}"
 
 
+def _cpu_note(dataset: Dataset) -> str:
+    if dataset.load_cpu_seconds is None:
+        return ""
+    return f" ({dataset.load_cpu_seconds:.0f} s of CPU in PostgreSQL and the command)"
+
+
 def _timing_table(name: str, result: ScaleResult) -> list[str]:
     dataset = result.dataset
     lines = [
@@ -74,7 +80,7 @@ def _timing_table(name: str, result: ScaleResult) -> list[str]:
         f"{dataset.scale.customers} customers x {dataset.scale.ads:,} ads x "
         f"{dataset.scale.days} days x {dataset.scale.events} events; "
         f"{dataset.derived_rows:,} rows of running totals; "
-        f"`creatives demo` took {dataset.load_seconds:.1f} s.",
+        f"`creatives demo` took {dataset.load_seconds:.1f} s{_cpu_note(dataset)}.",
         "",
         "| request | API p50 (ms) | API p95 (ms) | original SQL p50 (ms) "
         "| facts SQL p50 (ms) | DuckDB p50 (ms) |",
