@@ -196,11 +196,14 @@ NOTES = """\
   fan-out, and is the fairer baseline.
 - An API request does more than the aggregate: it checks the token, reads the user and
   the customer membership, runs the metrics query (two one-day index scans of the ads'
-  running totals, a hash join, grouping into creatives), computes totals and the sort
-  over all creatives in Python, and serializes one page of JSON.
+  running totals merged by ad, grouping into creatives, totals, sort and page), computes
+  the Decimal ratios of the page rows in Python, and serializes one page of JSON.
 - `creatives demo` generates the facts, then rebuilds each customer's running totals
-  (a sort of the customer's facts, window sums, a second sort, inserts into the primary
-  key index) and the creative grouping, two customers at a time.
+  (one statement per day: the day before plus that day's facts, inserted with their
+  primary key and WAL) and the creative grouping, two customers at a time. The CPU time
+  beside the load time grows far less with the load of other processes than the wall
+  time. It counts PostgreSQL's backends and autovacuum workers that ended during the
+  load, and the command itself. `docs/performance.md` splits both costs further.
 """
 
 
