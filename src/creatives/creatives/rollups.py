@@ -201,13 +201,13 @@ async def _insert_running_totals(
     seeds: list[tuple[str, date]],
     events: list[str],
 ) -> int:
-    if not events:
-        return 0
     days = await _days_to_write(conn, customer, since, dict(seeds))
+    if not events or not days:
+        return 0
     rows = 0
-    day = min((first for first, _ in days.values()), default=None)
-    last = max((last for _, last in days.values()), default=None)
-    while day is not None and last is not None and day <= last:
+    day = min(first for first, _ in days.values())
+    last = max(end for _, end in days.values())
+    while day <= last:
         active = [ev for ev, (first, end) in days.items() if first <= day <= end]
         if active:
             result = await conn.execute(
