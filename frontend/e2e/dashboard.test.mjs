@@ -10,6 +10,7 @@ import {
   BASE_URL,
   columnTexts,
   launchBrowser,
+  LOCALE,
   money,
   newContext,
   parseMoney,
@@ -64,6 +65,105 @@ function defaultView() {
     end: options.default_date_range.end_date,
     attribution: options.default_attribution,
   };
+}
+
+function conversionsPath(creativeId) {
+  return `/api/customer/${customer.id}/creatives/${encodeURIComponent(creativeId)}/conversions`;
+}
+
+async function apiConversions({ event, start, end, attribution }, creativeId) {
+  return apiGet(token, conversionsPath(creativeId), {
+    event,
+    start_date: start,
+    end_date: end,
+    attribution,
+  });
+}
+
+/** Lists the views searched for attribution results, the default view first. */
+function candidateViews() {
+  const whole = {
+    start: options.date_range.start_date,
+    end: options.date_range.end_date,
+  };
+  return [
+    defaultView(),
+    { ...defaultView(), attribution: "30d" },
+    ...options.events.map((event) => ({
+      ...whole,
+      event,
+      attribution: "30d",
+    })),
+  ];
+}
+
+// Maximum rows per view whose conversions are requested, because the API
+// lists one creative per request.
+const ROWS_TRIED_PER_VIEW = 10;
+
+/**
+ * Finds, through the API, a view and a row whose conversions list is not
+ * empty, or returns the default view's first row with an empty list.
+ */
+async function findRowWithConversions() {
+  let fallback = null;
+  for (const view of candidateViews()) {
+    const metrics = await apiMetrics(view);
+    const rows = metrics.rows
+      .filter((row) => row.conversions > 0)
+      .slice(0, ROWS_TRIED_PER_VIEW);
+    for (const row of rows) {
+      const conversions = await apiConversions(view, row.id);
+      if (conversions.count > 0) return { view, row, conversions };
+    }
+    if (fallback === null && metrics.rows.length > 0) {
+      const row = metrics.rows[0];
+      fallback = { view, row, conversions: await apiConversions(view, row.id) };
+    }
+  }
+  return fallback;
+}
+
+/** Finds, through the API, a view whose metrics carry unattributed figures. */
+async function findViewWithUnattributed() {
+  for (const view of candidateViews()) {
+    const metrics = await apiMetrics(view);
+    if (metrics.unattributed != null) return { view, metrics };
+  }
+  return { view: defaultView(), metrics: await apiMetrics(defaultView()) };
+}
+
+function viewLink({ event, start, end, attribution }, search = "") {
+  const params = new URLSearchParams({
+    customer: customer.id,
+    event,
+    start,
+    end,
+    attribution,
+    sort: "-spend",
+  });
+  if (search !== "") params.set("search", search);
+  return `/?${params}`;
+}
+
+function conversionsText(count) {
+  return `${new Intl.NumberFormat(LOCALE).format(count)} ${count === 1 ? "conversion" : "conversions"}`;
+}
+
+/** Formats a time as the drawer does: on the customer's clock. */
+function customerTime(iso) {
+  return new Intl.DateTimeFormat(LOCALE, {
+    timeZone: options.time_zone,
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(new Date(iso));
+}
+
+function cents(value) {
+  return Math.round(value * 100);
 }
 
 /** Checks that the grid's first page shows the API's rows in spend order. */
@@ -374,6 +474,143 @@ for (const timeZone of TIME_ZONES) {
           .filter({ hasText: money(response.totals.spend, response.currency) })
           .waitFor();
       });
+    });
+
+    test("a row's conversions match the API", async (t) => {
+      const found = await findRowWithConversions();
+      assert.ok(found, "the demo data should have at least one creative");
+      const { view, row, conversions } = found;
+
+      // The first ad id as search keeps the row on the grid's first page.
+      const page = await openDashboard(viewLink(view, row.ad_ids[0] ?? ""));
+      const gridRow = page.locator(`.MuiDataGrid-row[data-id="${row.id}"]`);
+      await gridRow.getByRole("button", { name: "Show conversions" }).click();
+      const drawer = page.getByTestId("conversions-drawer");
+      await drawer.waitFor();
+      assert.match(
+        await drawer.textContent(),
+        new RegExp(`Times in ${options.time_zone}`),
+      );
+
+      if (conversions.count === 0) {
+        await drawer
+          .getByText("No conversions credited to this creative")
+          .waitFor();
+        const warning = drawer.getByTestId("conversions-mismatch");
+        assert.equal(await warning.count(), row.conversions > 0 ? 1 : 0);
+        await page.close();
+        t.skip(
+          "no creative of the demo data has attributed conversions, so only " +
+            "the empty list was checked; run attribution on the demo data to " +
+            "check the sums",
+        );
+        return;
+      }
+
+      const total = drawer.getByTestId("conversions-total");
+      await total.waitFor();
+      assert.equal(
+        await total.textContent(),
+        `${conversionsText(conversions.count)}, ` +
+          `${money(conversions.value, conversions.currency)} in total`,
+      );
+
+      // The list's own values add up to the API's total.
+      const listed = conversions.conversions.slice(0, 500);
+      const values = await drawer
+        .getByTestId("conversion-value")
+        .allTextContents();
+      assert.equal(values.length, listed.length);
+      assert.deepEqual(
+        values,
+        listed.map((item) =>
+          item.value === null
+            ? "No value"
+            : money(item.value, conversions.currency),
+        ),
+      );
+      if (conversions.count === listed.length) {
+        const sum = listed.reduce((acc, item) => acc + (item.value ?? 0), 0);
+        assert.equal(cents(sum), cents(conversions.value));
+      }
+      const firstRow = drawer.getByTestId("conversion-row").first();
+      assert.match(
+        await firstRow.textContent(),
+        new RegExp(customerTime(listed[0].converted_at)),
+      );
+
+      // The list and the grid row are the same conversions.
+      assert.equal(conversions.count, row.conversions, "conversion count");
+      assert.equal(
+        cents(conversions.value),
+        cents(row.revenue ?? 0),
+        "conversion value against the row's revenue",
+      );
+      assert.equal(await drawer.getByTestId("conversions-mismatch").count(), 0);
+
+      await drawer.getByRole("button", { name: "Close conversions" }).click();
+      await drawer.waitFor({ state: "detached" });
+      await page.close();
+    });
+
+    test("unattributed sales match the API", async (t) => {
+      const { view, metrics } = await findViewWithUnattributed();
+      const page = await openDashboard(viewLink(view));
+
+      if (metrics.unattributed == null) {
+        const missing = page.getByTestId("unattributed-missing");
+        await missing.waitFor();
+        assert.match(
+          await missing.textContent(),
+          /attribution has not run for these days/,
+        );
+        await page.close();
+        t.skip(
+          "the demo data has no attribution results, so only the " +
+            "explanation for missing figures was checked",
+        );
+        return;
+      }
+
+      const { unattributed, currency } = metrics;
+      const attributedRevenue =
+        unattributed.actual_revenue - unattributed.revenue;
+      const attributedCount =
+        unattributed.actual_conversions - unattributed.conversions;
+      const expected = {
+        "balance-attributed-revenue": money(attributedRevenue, currency),
+        "balance-unattributed-revenue": money(unattributed.revenue, currency),
+        "balance-actual-revenue": money(unattributed.actual_revenue, currency),
+      };
+      for (const [testId, text] of Object.entries(expected)) {
+        const figure = page.getByTestId(testId);
+        await figure.filter({ hasText: text }).waitFor();
+      }
+      assert.match(
+        await page.getByTestId("balance-attributed-conversions").textContent(),
+        new RegExp(`^\\(${conversionsText(attributedCount)}`),
+      );
+      assert.match(
+        await page
+          .getByTestId("balance-unattributed-conversions")
+          .textContent(),
+        new RegExp(`^\\(${conversionsText(unattributed.conversions)}`),
+      );
+      assert.equal(
+        await page.getByTestId("balance-actual-conversions").textContent(),
+        `(${conversionsText(unattributed.actual_conversions)})`,
+      );
+
+      // Attributed plus unattributed is what the shop sold, so the table's
+      // totals over every creative must equal the attributed part.
+      assert.equal(
+        cents(metrics.totals.revenue ?? 0),
+        cents(attributedRevenue),
+        "total revenue against actual minus unattributed",
+      );
+      assert.equal(metrics.totals.conversions, attributedCount);
+      assert.equal(await page.getByTestId("unattributed-mismatch").count(), 0);
+      await page.close();
     });
 
     test("a failing API shows the error state", async () => {

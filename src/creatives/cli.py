@@ -100,8 +100,7 @@ def serve(
     """Serve the API and the dashboard; start an embedded PostgreSQL if DATABASE_URL is unset."""
     import uvicorn
 
-    from creatives.demo.generator import DemoScale
-    from creatives.demo.service import database_is_empty, generate_demo
+    from creatives.demo.service import PIPELINE_SCALE, database_is_empty, generate_demo
     from creatives.main import create_app
 
     settings = _settings()
@@ -118,7 +117,7 @@ def serve(
                 if not await database_is_empty(engine):
                     return False
                 await generate_demo(
-                    engine, DemoScale(), settings.demo_email, settings.demo_password
+                    engine, PIPELINE_SCALE, settings.demo_email, settings.demo_password
                 )
                 return True
 
@@ -173,24 +172,72 @@ def demo(
         int, typer.Option(min=1, max=50, help="Number of customers.")
     ] = 3,
     ads: Annotated[
-        int, typer.Option(min=1, max=100_000, help="Ads per customer.")
-    ] = 60,
+        int | None,
+        typer.Option(
+            min=1,
+            max=100_000,
+            help="Ads per customer. Default: 24 (60 with --facts-only).",
+        ),
+    ] = None,
     days: Annotated[
-        int, typer.Option(min=1, max=3650, help="Days of data, ending 2024-06-30.")
-    ] = 150,
+        int | None,
+        typer.Option(
+            min=1,
+            max=3650,
+            help="Days of data, ending 2024-06-30. Default: 90 (150 with --facts-only).",
+        ),
+    ] = None,
     events: Annotated[
-        int, typer.Option(min=1, max=5, help="Event names per customer (1 to 5).")
-    ] = 5,
+        int | None,
+        typer.Option(
+            min=1,
+            max=5,
+            help="Event names per customer (1 to 5, default 5); only with --facts-only.",
+        ),
+    ] = None,
+    facts_only: Annotated[
+        bool,
+        typer.Option(
+            "--facts-only",
+            help="Write synthetic per-ad daily fact rows straight into the dashboard tables "
+            "with SQL, for benchmark datasets of millions of rows. No export is imported, no "
+            "pixel event is stored and attribution does not run, so there are no conversion "
+            "lists or unattributed totals.",
+        ),
+    ] = False,
 ) -> None:
-    """Fill an empty database with deterministic demo data and a demo user."""
+    """Fill an empty database with deterministic demo data and a demo user.
+
+    By default each customer gets a Meta Ads Manager export, imported as `import meta`
+    does. Its shop visits and purchases go through the pixel collector's validation and
+    storage. Then the attribution job builds the dashboard rows.
+    """
     from creatives.demo.generator import DemoScale
-    from creatives.demo.service import generate_demo
+    from creatives.demo.service import (
+        PIPELINE_SCALE,
+        generate_demo,
+        generate_fact_rows,
+    )
+
+    if events is not None and not facts_only:
+        raise fail(
+            f"--events {events} applies only with --facts-only; the default demo's "
+            "event names come from its simulated shop visits."
+        )
 
     settings = _settings()
-    scale = DemoScale(customers=customers, ads=ads, days=days, events=events, seed=seed)
+    defaults = DemoScale() if facts_only else PIPELINE_SCALE
+    scale = DemoScale(
+        customers=customers,
+        ads=ads or defaults.ads,
+        days=days or defaults.days,
+        events=events or defaults.events,
+        seed=seed,
+    )
+    generate = generate_fact_rows if facts_only else generate_demo
     ids = with_engine(
         settings,
-        lambda engine: generate_demo(
+        lambda engine: generate(
             engine, scale, settings.demo_email, settings.demo_password
         ),
     )
@@ -214,14 +261,20 @@ def load(
         ),
     ],
 ) -> None:
-    """Append a CSV export of the original system's tables, in one transaction."""
+    """Load a CSV export of the original system's tables, in one transaction.
+
+    A row replaces the stored rows with the same key (customer, ad, day, and for
+    pixel_event_integrated_data the event, source, medium and bg_source), so loading a
+    file again changes nothing.
+    """
     from creatives.loading.service import load_csv
 
     settings = _settings()
     result = with_engine(settings, lambda engine: load_csv(engine, table, file))
     customers = ", ".join(result.customers) or "none"
     typer.echo(
-        f"Loaded {result.rows} row(s) into {result.table}; customers: {customers}."
+        f"Loaded {result.rows} row(s) into {result.table}, replacing "
+        f"{result.replaced} stored row(s) with the same key; customers: {customers}."
     )
 
 

@@ -70,11 +70,13 @@ class Settings(BaseSettings):
     demo_password: str = "demo-password"
     pixel_rate_limit_per_ip: str = Field(
         default="100/second",
-        description="Requests per client IP to the collector, in `limits` notation.",
+        description="Requests per client IP to the collector, in `limits` notation, counted "
+        "by each worker process on its own.",
     )
     pixel_rate_limit_per_site: str = Field(
         default="5000/second",
-        description="Requests per site key to the collector, in `limits` notation.",
+        description="Requests per site key to the collector, in `limits` notation, counted "
+        "by each worker process on its own.",
     )
     pixel_batch_delay_ms: float = Field(
         default=2.0,

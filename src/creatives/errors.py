@@ -107,15 +107,30 @@ def _field_name(location: tuple[Any, ...]) -> str:
     return ".".join(parts) or "request"
 
 
+# An echoed value helps the caller find the mistake; a long one only bloats the response.
+ECHO_LIMIT = 80
+SECRET_FIELDS = ("password", "secret", "token")
+
+
+def _echo(field: str, value: Any) -> str:
+    """Format the rejected value for an error message: never a secret, cut when long."""
+    if any(word in field.lower() for word in SECRET_FIELDS):
+        return ""
+    echoed = repr(value)
+    if len(echoed) > ECHO_LIMIT:
+        size = f"{len(value):,} characters" if isinstance(value, str) else "cut"
+        echoed = f"{echoed[:ECHO_LIMIT]}… ({size})"
+    return f" (got {echoed})"
+
+
 def _validation_fields(exc: RequestValidationError) -> list[FieldError]:
     fields = []
     for error in exc.errors():
+        field = _field_name(tuple(error.get("loc", ())))
         message = str(error.get("msg", "Invalid value"))
         if "input" in error and error.get("type") != "missing":
-            message = f"{message} (got {error['input']!r})"
-        fields.append(
-            FieldError(field=_field_name(tuple(error.get("loc", ()))), message=message)
-        )
+            message += _echo(field, error["input"])
+        fields.append(FieldError(field=field, message=message))
     return fields
 
 

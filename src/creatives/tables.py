@@ -227,6 +227,16 @@ ad_event_cumulative = Table(
             "event_value_attr_window_30",
         )
     ),
+    # Per revenue column: the fact rows up to that day whose value was not NULL.
+    *(
+        Column(f"{name}_rows", BigInteger, nullable=False)
+        for name in (
+            "event_value",
+            "event_value_attr_window_1",
+            "event_value_attr_window_7",
+            "event_value_attr_window_30",
+        )
+    ),
 )
 
 event_day_range = Table(

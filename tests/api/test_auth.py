@@ -264,3 +264,17 @@ async def test_health_answers_head(client: httpx.AsyncClient, db: AsyncEngine) -
     response = await client.head("/api/health")
 
     assert response.status_code == 200
+
+
+async def test_too_long_password_not_echoed(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _analyst(db)
+    password = "s3cret-" * 200
+
+    response = await client.post(
+        "/api/account/login", json={"email": "ana@example.com", "password": password}
+    )
+
+    assert response.status_code == 422
+    assert "s3cret" not in response.text

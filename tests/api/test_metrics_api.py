@@ -300,3 +300,19 @@ async def test_nul_character_in_url_422(
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "validation_error"
+
+
+async def test_long_invalid_value_echoed_short(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+
+    response = await client.get(
+        METRICS, params={**RANGE, "start_date": "x" * 5000}, headers=headers
+    )
+
+    assert response.status_code == 422
+    message = response.json()["error"]["fields"][0]["message"]
+    assert "x" * 81 not in message
+    assert message.endswith("… (5,000 characters))")

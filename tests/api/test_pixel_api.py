@@ -3,6 +3,7 @@
 import json
 import time
 import uuid
+from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -11,10 +12,11 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import ASGIApp
 
 from creatives.config import Settings
 from creatives.main import create_app
-from creatives.pixel.router import TRANSPARENT_GIF
+from creatives.pixel.fast_path import CollectorFastPath
 from creatives.pixel.signing import sign
 from tests import factories
 
@@ -69,6 +71,35 @@ async def rows(engine: AsyncEngine, where: str = "true") -> list[dict[str, Any]]
 
 def event(**fields: Any) -> dict[str, Any]:
     return {"site_key": SITE_KEY, "event_name": "page_view", **fields}
+
+
+# Each collector test runs against the FastAPI routes and against the pure ASGI front that
+# `creatives collect` serves, so both must answer alike.
+FRONTS: dict[str, Callable[[FastAPI], ASGIApp]] = {
+    "routes": lambda app: app,
+    "fast_path": CollectorFastPath,
+}
+
+
+@pytest.fixture(params=sorted(FRONTS))
+def front(request: pytest.FixtureRequest) -> Callable[[FastAPI], ASGIApp]:
+    return FRONTS[request.param]
+
+
+@pytest.fixture
+async def client(
+    db: AsyncEngine, app_under_test: FastAPI, front: Callable[[FastAPI], ASGIApp]
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = app_under_test
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=front(app))
+        # A shopper's browser, as the pixel sees it; bot tests set their own agent.
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://testserver",
+            headers={"User-Agent": BROWSER},
+        ) as client:
+            yield client
 
 
 @pytest.fixture
@@ -216,6 +247,49 @@ async def test_same_order_id_stored_once(
     assert row["value"] == Decimal("10")
 
 
+async def test_order_id_dedupes_per_event_name(
+    client: httpx.AsyncClient, site: AsyncEngine
+) -> None:
+    # A refund of an order is a fact of its own; a repeated purchase is not.
+    purchase = event(event_name="order_completed", value="10", order_id="ORD-7")
+    reload = event(event_name="order_completed", value="10", order_id="ORD-7")
+    refund = event(event_name="order_refunded", value="10", order_id="ORD-7")
+
+    first = await client.post("/collect", json=purchase)
+    second = await client.post("/collect", json=[reload, refund])
+
+    assert first.json()["stored"] == 1
+    assert second.json() == {"stored": 1, "duplicates": 1, "rejected": []}
+    stored = await rows(site)
+    assert [(row["event_name"], row["order_id"]) for row in stored] == [
+        ("order_completed", "ORD-7"),
+        ("order_refunded", "ORD-7"),
+    ]
+
+
+async def test_bot_purchase_claims_no_order_id(
+    client: httpx.AsyncClient, site: AsyncEngine
+) -> None:
+    purchase = event(event_name="order_completed", value="250", order_id="ORD-9")
+
+    crawler = await client.post(
+        "/collect",
+        json={**purchase, "value": "0.01"},
+        headers={"User-Agent": HEADLESS},
+    )
+    shopper = await client.post(
+        "/collect", json=purchase, headers={"User-Agent": BROWSER}
+    )
+
+    assert crawler.json()["stored"] == 1
+    assert shopper.json()["stored"] == 1
+    stored = await rows(site)
+    assert sorted((row["is_bot"], row["value"]) for row in stored) == [
+        (False, Decimal("250")),
+        (True, Decimal("0.01")),
+    ]
+
+
 async def test_unknown_key_dropped_and_counted(
     client: httpx.AsyncClient, site: AsyncEngine, app_under_test: FastAPI
 ) -> None:
@@ -342,12 +416,14 @@ async def test_batch_over_100_is_422(
     assert "101 events" in response.json()["error"]["message"]
 
 
-async def test_ip_rate_limit_is_429(db: AsyncEngine, settings: Settings) -> None:
+async def test_ip_rate_limit_is_429(
+    db: AsyncEngine, settings: Settings, front: Callable[[FastAPI], ASGIApp]
+) -> None:
     await add_site(db)
     limited = settings.model_copy(update={"pixel_rate_limit_per_ip": "3/minute"})
     app = create_app(limited)
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=front(app))
         async with httpx.AsyncClient(
             transport=transport, base_url="http://t"
         ) as client:
@@ -365,12 +441,14 @@ async def test_ip_rate_limit_is_429(db: AsyncEngine, settings: Settings) -> None
     assert last.headers["retry-after"] == "1"
 
 
-async def test_site_rate_limit_is_429(db: AsyncEngine, settings: Settings) -> None:
+async def test_site_rate_limit_is_429(
+    db: AsyncEngine, settings: Settings, front: Callable[[FastAPI], ASGIApp]
+) -> None:
     await add_site(db)
     limited = settings.model_copy(update={"pixel_rate_limit_per_site": "2/minute"})
     app = create_app(limited)
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=front(app))
         async with httpx.AsyncClient(
             transport=transport, base_url="http://t"
         ) as client:
@@ -511,29 +589,3 @@ async def test_long_referrer_stored_as_text(
     [row] = await rows(site)
     assert len(row["referrer"]) == 5000
     assert row["referrer"] == referrer
-
-
-async def test_gif_fast_path_matches_route(
-    site: AsyncEngine, app_under_test: FastAPI
-) -> None:
-    from creatives.pixel.fast_path import GifFastPath
-
-    query = (
-        f"site_key={SITE_KEY}&event_name=page_view"
-        "&url=https%3A%2F%2Fshop.example%2F%3Futm_source%3DAndroid%2520App"
-    )
-    async with app_under_test.router.lifespan_context(app_under_test):
-        transport = httpx.ASGITransport(app=GifFastPath(app_under_test))
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://t"
-        ) as client:
-            gif = await client.get(f"/p.gif?{query}")
-            script = await client.get("/pixel.js")
-
-    assert gif.status_code == 200
-    assert gif.content == TRANSPARENT_GIF
-    assert gif.headers["cache-control"] == "no-store"
-    assert gif.headers["x-creatives-result"] == "stored"
-    assert script.status_code == 200
-    [row] = await rows(site)
-    assert row["utm_source"] == "Android App"

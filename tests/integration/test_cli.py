@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.conftest import real_data_file
 
 CREATIVES = str(Path(sys.executable).with_name("creatives"))
+SEED_ROWS = "SELECT count(*) FROM creatives.dim_combined_creative"
 
 
 def run_cli(
@@ -57,11 +58,7 @@ async def test_load_seed_creatives_gives_ten_ads_three_copies(
     assert loaded.returncode == 0, loaded.stderr
     assert "Loaded 156 row(s)" in loaded.stdout
     async with db.connect() as conn:
-        rows = (
-            await conn.execute(
-                text("SELECT count(*) FROM creatives.dim_combined_creative")
-            )
-        ).scalar_one()
+        rows = await conn.scalar(text(SEED_ROWS))
         ads = (
             await conn.execute(
                 text(
@@ -89,6 +86,13 @@ async def test_load_seed_creatives_gives_ten_ads_three_copies(
     assert ads == 10
     assert copies == 3
     assert any("🍕" in copy and "‘FIRSTORDER’" in copy for copy in texts)
+
+    again = run_cli(database_url, "load", "dim_combined_creative", str(seed))
+
+    assert again.returncode == 0, again.stderr
+    assert "replacing 156 stored row(s)" in again.stdout
+    async with db.connect() as conn:
+        assert await conn.scalar(text(SEED_ROWS)) == 156
 
 
 async def test_load_unknown_customer_writes_nothing(

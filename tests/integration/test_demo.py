@@ -1,3 +1,5 @@
+"""`creatives demo --facts-only`: synthetic fact rows written with SQL, for benchmarks."""
+
 from decimal import Decimal
 
 import pytest
@@ -5,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from creatives.demo.generator import DemoScale
-from creatives.demo.service import generate_demo
+from creatives.demo.service import generate_fact_rows
 from creatives.errors import ConflictError
 
 SMALL = DemoScale(customers=3, ads=50, days=120, seed=11)
@@ -17,7 +19,7 @@ async def _scalar(db: AsyncEngine, sql: str) -> object:
 
 
 async def test_demo_fills_customers_and_user(db: AsyncEngine) -> None:
-    await generate_demo(db, SMALL, "demo@example.com", "demo-password")
+    await generate_fact_rows(db, SMALL, "demo@example.com", "demo-password")
 
     async with db.connect() as conn:
         customers = (
@@ -60,7 +62,7 @@ async def test_demo_fills_customers_and_user(db: AsyncEngine) -> None:
 
 
 async def test_demo_attribution_windows_consistent(db: AsyncEngine) -> None:
-    await generate_demo(db, SMALL, "demo@example.com", "demo-password")
+    await generate_fact_rows(db, SMALL, "demo@example.com", "demo-password")
 
     violations = await _scalar(
         db,
@@ -79,7 +81,7 @@ async def test_demo_attribution_windows_consistent(db: AsyncEngine) -> None:
 
 
 async def test_demo_has_the_awkward_cases(db: AsyncEngine) -> None:
-    await generate_demo(db, SMALL, "demo@example.com", "demo-password")
+    await generate_fact_rows(db, SMALL, "demo@example.com", "demo-password")
 
     zero_spend = await _scalar(
         db, "SELECT count(*) FROM creatives.pixel_event_integrated_data WHERE spend = 0"
@@ -112,7 +114,7 @@ async def test_demo_same_seed_same_rows(db: AsyncEngine) -> None:
         FROM creatives.pixel_event_integrated_data
     """
     scale = DemoScale(customers=1, ads=10, days=30, seed=5)
-    await generate_demo(db, scale, "demo@example.com", "demo-password")
+    await generate_fact_rows(db, scale, "demo@example.com", "demo-password")
     async with db.connect() as conn:
         first = (await conn.execute(text(checksum_sql))).one()
     async with db.begin() as conn:
@@ -121,7 +123,7 @@ async def test_demo_same_seed_same_rows(db: AsyncEngine) -> None:
                 "TRUNCATE creatives.customers, creatives.users, creatives.pixel_event_integrated_data, creatives.dim_combined_creative, creatives.creative, creatives.ad_creative CASCADE"
             )
         )
-    await generate_demo(db, scale, "demo@example.com", "demo-password")
+    await generate_fact_rows(db, scale, "demo@example.com", "demo-password")
     async with db.connect() as conn:
         second = (await conn.execute(text(checksum_sql))).one()
 
@@ -130,12 +132,12 @@ async def test_demo_same_seed_same_rows(db: AsyncEngine) -> None:
 
 
 async def test_demo_refuses_non_empty_database(db: AsyncEngine) -> None:
-    await generate_demo(
+    await generate_fact_rows(
         db, DemoScale(customers=1, ads=2, days=2), "demo@example.com", "demo-password"
     )
 
     with pytest.raises(ConflictError, match="already has customers"):
-        await generate_demo(
+        await generate_fact_rows(
             db,
             DemoScale(customers=1, ads=2, days=2),
             "demo@example.com",

@@ -1,11 +1,14 @@
 """The derived tables against a plain recomputation over the fact table.
 
 Facts are random (seeded): gaps, duplicate rows for one ad and day, NULL figures, a fact
-without ad id, and rows without event or day that no metric counts. Every check compares
+without ad id, and rows without event or day that no metric counts. One ad never has a
+revenue value, and the signup event has one in only half of its rows, so sums of no value
+(NULL) and sums of some values meet in the same ranges. Every check compares
 what the repository reads from the derived tables with the same figures summed straight
 from `pixel_event_integrated_data`.
 """
 
+import importlib
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,6 +30,10 @@ FIRST_DAY = date(2024, 1, 1)
 DAYS = 60
 EVENTS = ("order_completed", "add_to_cart", "signup")
 CUSTOMERS = ("23", "41")
+# The ad index whose facts never carry a revenue value, as in a platform export with
+# empty conversion value cells.
+UNVALUED_AD = 5
+REVENUE_COLUMNS = [revenue for _, revenue in ATTRIBUTION_COLUMNS.values()]
 RANGES_PER_CUSTOMER = 12
 
 # The facts-only query the metrics used before the derived tables: the reference.
@@ -81,6 +88,9 @@ def _fact(
     names = ["spend", "clicks", "impressions", "sessions"]
     names += [name for pair in ATTRIBUTION_COLUMNS.values() for name in pair]
     figures = {name: _figure(rng, 500) for name in names}
+    unvalued = ad_id == f"{customer}-ad-{UNVALUED_AD}"
+    if unvalued or (ev == "signup" and rng.random() < 0.5):
+        figures.update(dict.fromkeys(REVENUE_COLUMNS))
     return factories.fact(customer, ad_id, day, ev, **figures)
 
 
@@ -387,3 +397,83 @@ async def test_refresh_of_events_with_disjoint_days(db: AsyncEngine) -> None:
         (day + timedelta(days=3), 3),
         (day + timedelta(days=4), 7),
     ]
+
+
+async def test_load_csv_again_replaces_rows_with_the_same_key(
+    db: AsyncEngine, tmp_path: Path
+) -> None:
+    async with db.begin() as conn:
+        await factories.customer(conn, "23")
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "customer_name,ad_id,ev,source,medium,date_column,spend\n"
+        "23,A,order_completed,facebook,paid,2024-05-01,10\n"
+        "23,A,order_completed,google,cpc,2024-05-01,5\n"
+        "23,A,order_completed,facebook,paid,2024-05-02,20\n",
+        encoding="utf-8",
+    )
+    corrected = tmp_path / "corrected.csv"
+    corrected.write_text(
+        "customer_name,ad_id,ev,source,medium,date_column,spend\n"
+        "23,A,order_completed,facebook,paid,2024-05-02,25\n",
+        encoding="utf-8",
+    )
+
+    first = await load_csv(db, "pixel_event_integrated_data", export)
+    again = await load_csv(db, "pixel_event_integrated_data", export)
+    fixed = await load_csv(db, "pixel_event_integrated_data", corrected)
+
+    async with db.connect() as conn:
+        rows = await repository.creative_sums(
+            conn,
+            "23",
+            "order_completed",
+            date(2024, 5, 1),
+            date(2024, 5, 2),
+            Attribution.DAY_7,
+        )
+    assert (first.replaced, again.replaced, fixed.replaced) == (0, 3, 1)
+    # 10 + 5 on the first day, and the corrected 25 instead of 20 on the second.
+    assert rows[0].sums.spend == Decimal(40)
+
+
+async def test_unvalued_ad_has_no_revenue(db: AsyncEngine) -> None:
+    await _setup(db, 6)
+    customer = CUSTOMERS[0]
+    last_day = FIRST_DAY + timedelta(days=DAYS - 1)
+
+    async with db.connect() as conn:
+        rows = await repository.creative_sums(
+            conn, customer, "order_completed", FIRST_DAY, last_day, Attribution.DAY_7
+        )
+        days = await repository.daily_sums(
+            conn,
+            customer,
+            "order_completed",
+            FIRST_DAY,
+            last_day,
+            Attribution.DAY_7,
+            [],
+        )
+
+    revenue = {tuple(row.ad_ids): row.sums.revenue for row in rows}
+    assert revenue[(f"{customer}-ad-{UNVALUED_AD}",)] is None
+    assert revenue[(f"{customer}-ad-0",)] is not None
+    assert all(sums.revenue is not None for _, sums in days)
+
+
+async def test_migration_backfills_valued_rows(db: AsyncEngine) -> None:
+    await _setup(db, 7)
+    migration = importlib.import_module(
+        "creatives.migrations.versions.0004_valued_rows"
+    )
+    counts = ", ".join(f"{name}_rows = 0" for name in REVENUE_COLUMNS)
+
+    async with db.begin() as conn:
+        refreshed = await _derived_rows(conn, CUSTOMERS[0])
+        await conn.execute(text(f"UPDATE creatives.ad_event_cumulative SET {counts}"))
+        await conn.execute(text(migration._backfill_sql()))
+        backfilled = await _derived_rows(conn, CUSTOMERS[0])
+
+    assert len(refreshed) > 0
+    assert backfilled == refreshed

@@ -482,8 +482,16 @@ export interface components {
             id: string;
             /** Impressions */
             impressions: number;
-            /** Revenue */
-            revenue: number;
+            /**
+             * Platform Roas
+             * @description The ad platform's reported conversion value / spend of the same creatives and days (event platform_conversion). Null when the platform reported no value, and when the metrics are those of platform_conversion itself.
+             */
+            platform_roas: number | null;
+            /**
+             * Revenue
+             * @description Null when no row carried a conversion value, such as an ad-platform export with empty value cells.
+             */
+            revenue: number | null;
             /**
              * Roas
              * @description Revenue / spend; 3.25 means 3.25x.
@@ -561,8 +569,11 @@ export interface components {
             date: string;
             /** Impressions */
             impressions: number;
-            /** Revenue */
-            revenue: number;
+            /**
+             * Revenue
+             * @description Null when no row carried a conversion value, such as an ad-platform export with empty value cells.
+             */
+            revenue: number | null;
             /**
              * Roas
              * @description Revenue / spend; 3.25 means 3.25x.
@@ -744,51 +755,6 @@ export interface components {
              */
             unit: "text" | "currency" | "count" | "ratio" | "percent";
         };
-        /** MetricValues */
-        MetricValues: {
-            /** Clicks */
-            clicks: number;
-            /**
-             * Conversion Rate
-             * @description Conversions / sessions, as a fraction.
-             */
-            conversion_rate: number | null;
-            /** Conversions */
-            conversions: number;
-            /**
-             * Cpa
-             * @description Spend / conversions.
-             */
-            cpa: number | null;
-            /**
-             * Cpc
-             * @description Spend / clicks.
-             */
-            cpc: number | null;
-            /**
-             * Cpm
-             * @description Spend per 1,000 impressions.
-             */
-            cpm: number | null;
-            /**
-             * Ctr
-             * @description Clicks / impressions, as a fraction.
-             */
-            ctr: number | null;
-            /** Impressions */
-            impressions: number;
-            /** Revenue */
-            revenue: number;
-            /**
-             * Roas
-             * @description Revenue / spend; 3.25 means 3.25x.
-             */
-            roas: number | null;
-            /** Sessions */
-            sessions: number;
-            /** Spend */
-            spend: number;
-        };
         /** MetricsResponse */
         MetricsResponse: {
             attribution: components["schemas"]["Attribution"];
@@ -821,7 +787,7 @@ export interface components {
              * Format: date
              */
             start_date: string;
-            totals: components["schemas"]["MetricValues"];
+            totals: components["schemas"]["TableValues"];
             /** @description Events no creative received in this window; null before attribution runs. */
             unattributed?: components["schemas"]["Unattributed"] | null;
         };
@@ -855,6 +821,59 @@ export interface components {
             reason: string;
             /** Rows */
             rows: number;
+        };
+        /** TableValues */
+        TableValues: {
+            /** Clicks */
+            clicks: number;
+            /**
+             * Conversion Rate
+             * @description Conversions / sessions, as a fraction.
+             */
+            conversion_rate: number | null;
+            /** Conversions */
+            conversions: number;
+            /**
+             * Cpa
+             * @description Spend / conversions.
+             */
+            cpa: number | null;
+            /**
+             * Cpc
+             * @description Spend / clicks.
+             */
+            cpc: number | null;
+            /**
+             * Cpm
+             * @description Spend per 1,000 impressions.
+             */
+            cpm: number | null;
+            /**
+             * Ctr
+             * @description Clicks / impressions, as a fraction.
+             */
+            ctr: number | null;
+            /** Impressions */
+            impressions: number;
+            /**
+             * Platform Roas
+             * @description The ad platform's reported conversion value / spend of the same creatives and days (event platform_conversion). Null when the platform reported no value, and when the metrics are those of platform_conversion itself.
+             */
+            platform_roas: number | null;
+            /**
+             * Revenue
+             * @description Null when no row carried a conversion value, such as an ad-platform export with empty value cells.
+             */
+            revenue: number | null;
+            /**
+             * Roas
+             * @description Revenue / spend; 3.25 means 3.25x.
+             */
+            roas: number | null;
+            /** Sessions */
+            sessions: number;
+            /** Spend */
+            spend: number;
         };
         /**
          * TokenResponse

@@ -45,6 +45,14 @@ export type MetricsResponse = JsonResponse<
 export type MetricColumn = MetricsResponse["columns"][number];
 export type CreativeRow = MetricsResponse["rows"][number];
 export type MetricTotals = MetricsResponse["totals"];
+/** Conversions of the filtered event that no ad received, with the shop's actual figures. */
+export type Unattributed = NonNullable<MetricsResponse["unattributed"]>;
+
+export type ConversionsResponse = JsonResponse<
+  "/api/customer/{customer}/creatives/{creative_id}/conversions",
+  "get"
+>;
+export type Conversion = ConversionsResponse["conversions"][number];
 
 export type DailyResponse = JsonResponse<
   "/api/customer/{customer}/creatives/daily",

@@ -61,3 +61,34 @@ export function clampIsoDate(text: string, min: string, max: string): string {
   if (text > max) return max;
   return text;
 }
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Formats an ISO 8601 timestamp as a date and time in `timeZone`, an IANA
+ * name such as `Asia/Singapore`, whatever zone the browser is in. The API's
+ * days are the customer's days, so its times are shown on the same clock.
+ */
+export function formatDateTime(
+  iso: string,
+  timeZone: string,
+  locale?: string,
+): string {
+  const instant = new Date(iso);
+  if (Number.isNaN(instant.getTime())) return iso;
+
+  const key = `${locale ?? ""}|${timeZone}`;
+  let format = dateTimeFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(locale, {
+      timeZone,
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+    dateTimeFormats.set(key, format);
+  }
+  return format.format(instant);
+}

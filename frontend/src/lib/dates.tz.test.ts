@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import {
   clampIsoDate,
+  formatDateTime,
   formatDisplayDate,
   formatShortDate,
   isIsoDate,
@@ -21,6 +22,19 @@ describe(`dates in ${expectedZone ?? "the default zone"}`, () => {
     expect(formatDisplayDate("2024-03-01", "en-GB")).toBe("1 March 2024");
     expect(formatDisplayDate("2024-03-01", "en-US")).toBe("March 1, 2024");
     expect(formatShortDate("2024-03-01", "en-GB")).toBe("1 Mar");
+  });
+
+  it("shows times on the customer's clock", () => {
+    // 17:30 UTC on 10 March 2024 is 01:30 on 11 March in Singapore and 13:30
+    // in New York, where daylight saving time began that morning.
+    const instant = "2024-03-10T17:30:00Z";
+    expect(formatDateTime(instant, "Asia/Singapore", "en-GB")).toBe(
+      "11 Mar 2024, 01:30",
+    );
+    expect(formatDateTime(instant, "America/New_York", "en-GB")).toBe(
+      "10 Mar 2024, 13:30",
+    );
+    expect(formatDateTime("not a time", "UTC", "en-GB")).toBe("not a time");
   });
 
   it("sends a picked day unchanged", () => {

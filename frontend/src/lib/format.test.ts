@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import {
+  formatConversions,
   formatCount,
   formatCurrency,
   formatMetric,
@@ -70,5 +71,13 @@ describe("formatMetric", () => {
 
   it("formats unknown units as plain numbers", () => {
     expect(formatMetric(1234.567, "other", "USD", "en-US")).toBe("1,234.57");
+  });
+});
+
+describe("formatConversions", () => {
+  it("names one and many", () => {
+    expect(formatConversions(1, "en-US")).toBe("1 conversion");
+    expect(formatConversions(0, "en-US")).toBe("0 conversions");
+    expect(formatConversions(1250, "en-US")).toBe("1,250 conversions");
   });
 });

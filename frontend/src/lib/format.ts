@@ -57,6 +57,12 @@ export function formatCount(
   return numberFormat(locale, { maximumFractionDigits: 0 }).format(value);
 }
 
+/** Formats a count of conversions with its noun, e.g. `1 conversion` or `1,250 conversions`. */
+export function formatConversions(count: number, locale?: string): string {
+  const noun = count === 1 ? "conversion" : "conversions";
+  return `${formatCount(count, locale)} ${noun}`;
+}
+
 /** Formats return on ad spend as a multiple with two decimals, e.g. `3.25x`. */
 export function formatRoas(
   value: number | null | undefined,

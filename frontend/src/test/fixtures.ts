@@ -1,4 +1,6 @@
 import type {
+  Conversion,
+  ConversionsResponse,
   CreativeRow,
   MetricsResponse,
   ReadyFilterOptions,
@@ -32,6 +34,7 @@ export function creativeRow(
     conversions: 2,
     revenue: spend * 2,
     roas: spend > 0 ? 2 : null,
+    platform_roas: null,
     ctr: 0.01,
     cpc: spend / 10,
     cpm: spend,
@@ -54,8 +57,9 @@ export function metricsResponse(
       impressions: 0,
       sessions: 0,
       conversions: 0,
-      revenue: 0,
+      revenue: null,
       roas: null,
+      platform_roas: null,
       ctr: null,
       cpc: null,
       cpm: null,
@@ -71,6 +75,44 @@ export function metricsResponse(
     event: "order_completed",
     start_date: "2024-06-01",
     end_date: "2024-06-30",
+    ...overrides,
+  };
+}
+
+/** Builds a conversion credited to `ad-c1`, clicked one hour before it converted. */
+export function conversion(
+  eventId: string,
+  value: number | null,
+  overrides: Partial<Conversion> = {},
+): Conversion {
+  return {
+    event_id: eventId,
+    order_id: `order-${eventId}`,
+    value,
+    converted_at: "2024-06-10T17:30:00Z",
+    local_day: "2024-06-10",
+    clicked_at: "2024-06-10T16:30:00Z",
+    window_days: 1,
+    ad_id: "ad-c1",
+    same_session: false,
+    ...overrides,
+  };
+}
+
+/** Builds a conversions response whose count and value are the sums of its list, as the API's are. */
+export function conversionsResponse(
+  conversions: Conversion[],
+  overrides: Partial<ConversionsResponse> = {},
+): ConversionsResponse {
+  const value = conversions.reduce((sum, item) => sum + (item.value ?? 0), 0);
+  return {
+    creative_id: "c1",
+    event: "order_completed",
+    attribution: "7d",
+    currency: "USD",
+    count: conversions.length,
+    value,
+    conversions,
     ...overrides,
   };
 }

@@ -38,16 +38,29 @@ ATTRIBUTION_LABELS: dict[Attribution, str] = {
 }
 
 
+def add_optional(left: Decimal | None, right: Decimal | None) -> Decimal | None:
+    """Add two sums that may be missing. The result is missing only when both are."""
+    if left is None:
+        return right
+    if right is None:
+        return left
+    return left + right
+
+
 @dataclass
 class Sums:
-    """Additive figures; everything else derives from them."""
+    """Additive figures; everything else derives from them.
+
+    `revenue` is None when no row carried a conversion value (an ad-platform export with
+    empty value cells), which is not the same as a value of 0.
+    """
 
     spend: Decimal = ZERO
     clicks: Decimal = ZERO
     impressions: Decimal = ZERO
     sessions: Decimal = ZERO
     conversions: Decimal = ZERO
-    revenue: Decimal = ZERO
+    revenue: Decimal | None = None
 
     def add(self, other: "Sums") -> None:
         self.spend += other.spend
@@ -55,12 +68,14 @@ class Sums:
         self.impressions += other.impressions
         self.sessions += other.sessions
         self.conversions += other.conversions
-        self.revenue += other.revenue
+        self.revenue = add_optional(self.revenue, other.revenue)
 
 
-def ratio(numerator: Decimal, denominator: Decimal, places: Decimal) -> Decimal | None:
-    """Divide, or return None when the denominator is zero (the ratio is undefined)."""
-    if denominator == 0:
+def ratio(
+    numerator: Decimal | None, denominator: Decimal, places: Decimal
+) -> Decimal | None:
+    """Divide, or return None when the numerator is missing or the denominator is zero."""
+    if numerator is None or denominator == 0:
         return None
     return (numerator / denominator).quantize(places, rounding=ROUND_HALF_UP)
 

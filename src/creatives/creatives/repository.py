@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from creatives.creatives.metrics import ATTRIBUTION_COLUMNS, Attribution, Sums
+from creatives.creatives.rollups import valued_rows_column
 
 ZERO = Decimal(0)
 METRIC_NAMES = ("spend", "clicks", "impressions", "sessions", "conversions", "revenue")
@@ -24,22 +25,33 @@ def _sums_sql(source: str) -> str:
 # The fallback id repeats creative_id_for_ad() for ads the grouping has not seen yet.
 _CREATIVE_ID = "coalesce(ac.creative_id, 'a_' || left(md5(coalesce(s.ad_id, '')), 16))"
 
-# The days to look up for a range, clamped to the event's data: the running totals of the
-# day before the range are subtracted from those of its last day. No row when the range
-# misses the event's data entirely.
-_BOUNDS_SQL = """
-    bounds AS (
+
+def _bounds_sql(name: str, event: str) -> str:
+    """Select, as CTE `name`, the days to look up for the range of the event `event`.
+
+    The range is clamped to the event's data: the running totals of the day before the
+    range are subtracted from those of its last day. No row when the range misses the
+    event's data entirely.
+    """
+    return f"""
+    {name} AS (
         SELECT least(CAST(:start_date AS date) - 1, last_day) AS before_day,
                least(CAST(:end_date AS date), last_day) AS end_day
         FROM creatives.event_day_range
-        WHERE customer_name = :customer AND ev = :event
+        WHERE customer_name = :customer AND ev = {event}
           AND first_day <= :end_date AND last_day >= :start_date
     )
 """
 
 
+_BOUNDS_SQL = _bounds_sql("bounds", ":event")
+
+
 def _difference_sql(attribution: Attribution, end: str, before: str) -> str:
-    """Select the six metric sums as running totals of `end` minus those of `before`."""
+    """Select the six metric sums as running totals of `end` minus those of `before`.
+
+    Revenue is NULL when no fact row of the range carried a value.
+    """
     conversions, revenue = ATTRIBUTION_COLUMNS[attribution]
     sources = {
         "spend": "spend",
@@ -47,21 +59,28 @@ def _difference_sql(attribution: Attribution, end: str, before: str) -> str:
         "impressions": "impressions",
         "sessions": "sessions",
         "conversions": conversions,
-        "revenue": revenue,
     }
-    return ", ".join(
+    differences = [
         f"{end}.{column} - coalesce({before}.{column}, 0) AS {name}"
         for name, column in sources.items()
+    ]
+    count = valued_rows_column(revenue)
+    differences.append(
+        f"CASE WHEN {end}.{count} > coalesce({before}.{count}, 0) "
+        f"THEN {end}.{revenue} - coalesce({before}.{revenue}, 0) END AS revenue"
     )
+    return ", ".join(differences)
 
 
 # Sort keys of the page query. Ratios sort by the rounded value the row shows, with the
-# places of `metrics.compute_ratios`. An undefined ratio (zero denominator) is NULL and goes
-# last, and so does a creative without copy. Copy sorts case-insensitively by code point.
+# places of `metrics.compute_ratios`. A missing value (no revenue value, no platform
+# figures, a zero denominator) is NULL and goes last, and so does a creative without copy.
+# Copy sorts case-insensitively by code point.
 SORT_KEYS = {
     "ad_copy": 'lower(f.ad_copy COLLATE "default") COLLATE "C"',
     **{name: f"f.{name}" for name in METRIC_NAMES},
     "roas": "round(f.revenue / nullif(f.spend, 0), 4)",
+    "platform_roas": "round(f.platform_revenue / nullif(f.platform_spend, 0), 4)",
     "ctr": "round(f.clicks / nullif(f.impressions, 0), 6)",
     "cpc": "round(f.spend / nullif(f.clicks, 0), 4)",
     "cpm": "round(f.spend * 1000 / nullif(f.impressions, 0), 4)",
@@ -90,29 +109,71 @@ _SEARCH_FILTER_SQL = """
         ) > 0"""
 
 
-def _page_sql(attribution: Attribution, order: str, search: bool) -> str:
+def _ad_sums_sql(attribution: Attribution, bounds: str, event: str) -> str:
+    """Select each ad's sums over the range, with its creative id, for one event."""
+    return f"""
+        SELECT s.ad_id, {_CREATIVE_ID} AS creative_id,
+               {_difference_sql(attribution, "s", "b")}
+        FROM creatives.ad_event_cumulative s
+        LEFT JOIN creatives.ad_event_cumulative b
+          ON b.customer_name = :customer AND b.ev = {event}
+         AND b.date_column = (SELECT before_day FROM {bounds}) AND b.ad_id = s.ad_id
+        LEFT JOIN creatives.ad_creative ac
+          ON ac.customer_name = :customer AND ac.ad_id = s.ad_id
+        WHERE s.customer_name = :customer AND s.ev = {event}
+          AND s.date_column = (SELECT end_day FROM {bounds})
+          AND s.fact_rows > coalesce(b.fact_rows, 0)
+    """
+
+
+def _platform_ctes_sql(attribution: Attribution) -> str:
+    """Select the platform's spend and value per creative over the same days.
+
+    They are read from the running totals of the platform event; a creative the platform
+    has no rows for in the range has none.
+    """
+    platform_ads = _ad_sums_sql(attribution, "platform_bounds", ":platform_event")
+    return f"""
+    {_bounds_sql("platform_bounds", ":platform_event")},
+    platform_creatives AS (
+        SELECT a.creative_id, sum(a.spend) AS platform_spend,
+               sum(a.revenue) AS platform_revenue
+        FROM ({platform_ads}) a
+        GROUP BY a.creative_id
+    ),"""
+
+
+_PLATFORM_JOIN = """
+        LEFT JOIN platform_creatives p ON p.creative_id = t.creative_id"""
+_PLATFORM_COLUMNS = "p.platform_spend, p.platform_revenue"
+_NO_PLATFORM_COLUMNS = (
+    "CAST(NULL AS numeric) AS platform_spend, CAST(NULL AS numeric) AS platform_revenue"
+)
+
+
+def _page_sql(
+    attribution: Attribution, order: str, search: bool, platform: bool
+) -> str:
     # Each day's rows are one index range scan (the PK leads with customer, event and day),
     # so the cost depends on the number of ads, not on the length of the range. The days
     # are scalar subqueries, so both scans return their rows in ad_id order and are merged
     # without a sort or a probe per ad. Grouping, totals, order and page are all taken here,
     # so only the requested rows leave the database: the first row has the totals over
-    # every creative that matches, the others are the page in order.
+    # every creative that matches, the others are the page in order. The platform figures,
+    # when asked for, are two more such scans of the platform event.
     search_text = _SEARCH_TEXT_SQL if search else ""
     search_filter = _SEARCH_FILTER_SQL if search else ""
+    platform_ctes = ""
+    platform_join = ""
+    platform_columns = _NO_PLATFORM_COLUMNS
+    if platform:
+        platform_ctes = _platform_ctes_sql(attribution)
+        platform_join = _PLATFORM_JOIN
+        platform_columns = _PLATFORM_COLUMNS
     return f"""
-    WITH {_BOUNDS_SQL},
+    WITH {_BOUNDS_SQL},{platform_ctes}
     ad_creatives AS MATERIALIZED (
-        SELECT s.ad_id, {_CREATIVE_ID} AS creative_id,
-               {_difference_sql(attribution, "s", "b")}
-        FROM creatives.ad_event_cumulative s
-        LEFT JOIN creatives.ad_event_cumulative b
-          ON b.customer_name = :customer AND b.ev = :event
-         AND b.date_column = (SELECT before_day FROM bounds) AND b.ad_id = s.ad_id
-        LEFT JOIN creatives.ad_creative ac
-          ON ac.customer_name = :customer AND ac.ad_id = s.ad_id
-        WHERE s.customer_name = :customer AND s.ev = :event
-          AND s.date_column = (SELECT end_day FROM bounds)
-          AND s.fact_rows > coalesce(b.fact_rows, 0)
+        {_ad_sums_sql(attribution, "bounds", ":event")}
     ),
     creative_totals AS (
         SELECT s.creative_id, {_sums_sql("s.")}{search_text}
@@ -120,10 +181,10 @@ def _page_sql(attribution: Attribution, order: str, search: bool) -> str:
         GROUP BY s.creative_id
     ),
     filtered AS MATERIALIZED (
-        SELECT t.*, c.ad_copy
+        SELECT t.*, c.ad_copy, {platform_columns}
         FROM creative_totals t
         LEFT JOIN creatives.creative c
-          ON c.customer_name = :customer AND c.creative_id = t.creative_id
+          ON c.customer_name = :customer AND c.creative_id = t.creative_id{platform_join}
         {search_filter}
     ),
     page AS MATERIALIZED (
@@ -141,11 +202,14 @@ def _page_sql(attribution: Attribution, order: str, search: bool) -> str:
     )
     SELECT 0 AS position, count(*) AS row_count, CAST(NULL AS text) AS creative_id,
            CAST(NULL AS text) AS ad_copy, CAST(NULL AS jsonb) AS ad_copies,
-           CAST(NULL AS text[]) AS ad_ids, {_sums_sql("")}
+           CAST(NULL AS text[]) AS ad_ids, {_sums_sql("")},
+           sum(platform_spend) AS platform_spend,
+           sum(platform_revenue) AS platform_revenue
     FROM filtered
     UNION ALL
     SELECT p.position, NULL, p.creative_id, p.ad_copy, c.ad_copies, a.ad_ids,
-           {", ".join(f"p.{name}" for name in METRIC_NAMES)}
+           {", ".join(f"p.{name}" for name in METRIC_NAMES)},
+           p.platform_spend, p.platform_revenue
     FROM page p
     JOIN page_ads a ON a.creative_id = p.creative_id
     LEFT JOIN creatives.creative c
@@ -164,6 +228,7 @@ def _daily_sql(attribution: Attribution, creative_filter: str) -> str:
         "sessions": "sessions",
         "conversions": conversions,
         "revenue": revenue,
+        "revenue_rows": valued_rows_column(revenue),
     }
     totals = ", ".join(f"sum(s.{column}) AS {name}" for name, column in sources.items())
     changes = ", ".join(
@@ -171,7 +236,8 @@ def _daily_sql(attribution: Attribution, creative_filter: str) -> str:
     )
     # Every ad has a row on every day from its first fact on, so the totals over the ads
     # are defined on consecutive days and one day's sums are the change from the day before.
-    # Days without any fact (fact_rows unchanged) are left out, as when summing the facts.
+    # Days without any fact (fact_rows unchanged) are left out, as when summing the facts,
+    # and a day whose facts carried no revenue value has a NULL revenue.
     return f"""
     WITH {_BOUNDS_SQL},
     day_totals AS (
@@ -190,7 +256,8 @@ def _daily_sql(attribution: Attribution, creative_filter: str) -> str:
         FROM day_totals
         WINDOW by_day AS (ORDER BY day)
     )
-    SELECT day, {", ".join(METRIC_NAMES)}
+    SELECT day, spend, clicks, impressions, sessions, conversions,
+           CASE WHEN revenue_rows > 0 THEN revenue END AS revenue
     FROM day_sums
     WHERE day >= :start_date AND fact_rows > 0
     ORDER BY day
@@ -204,27 +271,44 @@ class CreativeSums:
     ad_copies: list[str]
     ad_ids: list[str]
     sums: Sums
+    # The ad platform's figures of the creative, when they were asked for and it has any.
+    platform: Sums | None = None
 
 
 def sums_from_row(mapping: Any) -> Sums:
-    """Read the six sums of a result row; a sum over no rows (NULL) is zero."""
+    """Read the six sums of a result row.
+
+    A NULL count or spend is zero. A NULL revenue stays None, because it means that no
+    row carried a value.
+    """
     return Sums(
         spend=mapping["spend"] or ZERO,
         clicks=mapping["clicks"] or ZERO,
         impressions=mapping["impressions"] or ZERO,
         sessions=mapping["sessions"] or ZERO,
         conversions=mapping["conversions"] or ZERO,
-        revenue=mapping["revenue"] or ZERO,
+        revenue=mapping["revenue"],
     )
+
+
+def platform_sums_from_row(mapping: Any) -> Sums | None:
+    """Read the platform's spend and value, or None when there were no platform rows."""
+    if mapping["platform_spend"] is None:
+        return None
+    return Sums(spend=mapping["platform_spend"], revenue=mapping["platform_revenue"])
 
 
 @dataclass(frozen=True)
 class CreativePage:
-    """One page of creatives in order, with the totals and count of every matching one."""
+    """One page of creatives in order, with the totals and count of every matching one.
+
+    `platform_totals` sums the platform figures of the matching creatives that have any.
+    """
 
     rows: list[CreativeSums]
     totals: Sums
     row_count: int
+    platform_totals: Sums | None = None
 
 
 @dataclass(frozen=True)
@@ -234,6 +318,8 @@ class PageRequest:
     search: str | None = None
     offset: int = 0
     limit: int | None = None
+    # The event whose figures give each creative its platform ROAS, or None for none.
+    platform_event: str | None = None
 
 
 async def creative_page(
@@ -257,8 +343,12 @@ async def creative_page(
     }
     if searching:
         params["search"] = request.search
+    platform = request.platform_event is not None
+    if platform:
+        params["platform_event"] = request.platform_event
     order = _order_sql(request.sort_field, request.descending)
-    result = await conn.execute(text(_page_sql(attribution, order, searching)), params)
+    sql = _page_sql(attribution, order, searching, platform)
+    result = await conn.execute(text(sql), params)
     totals_row, *page_rows = result.all()
     rows = [
         CreativeSums(
@@ -267,10 +357,16 @@ async def creative_page(
             ad_copies=list(row.ad_copies or []),
             ad_ids=list(row.ad_ids),
             sums=sums_from_row(row._mapping),
+            platform=platform_sums_from_row(row._mapping),
         )
         for row in page_rows
     ]
-    return CreativePage(rows, sums_from_row(totals_row._mapping), totals_row.row_count)
+    return CreativePage(
+        rows,
+        sums_from_row(totals_row._mapping),
+        totals_row.row_count,
+        platform_sums_from_row(totals_row._mapping),
+    )
 
 
 async def creative_sums(

@@ -35,6 +35,15 @@ SUMMED_COLUMNS = (
     "event_value_attr_window_7",
     "event_value_attr_window_30",
 )
+# Columns that may be NULL meaning "no value" (a platform export with an empty conversion
+# value). Beside each running sum, `<name>_rows` counts the fact rows whose value was not
+# NULL, so a range whose count does not grow has no value rather than a value of 0.
+VALUED_COLUMNS = (
+    "event_value",
+    "event_value_attr_window_1",
+    "event_value_attr_window_7",
+    "event_value_attr_window_30",
+)
 ALL_DAYS = date(1, 1, 1)
 
 
@@ -107,11 +116,23 @@ EVENT_DAYS = text(
 )
 
 
+def valued_rows_column(name: str) -> str:
+    """Return the column that counts the valued fact rows of the revenue column `name`."""
+    return f"{name}_rows"
+
+
 def _day_totals_sql() -> str:
-    columns = ", ".join(SUMMED_COLUMNS)
+    counts = [valued_rows_column(name) for name in VALUED_COLUMNS]
+    stored = [*SUMMED_COLUMNS, *counts]
+    columns = ", ".join(stored)
     fact_sums = ", ".join(f"sum({name}) AS {name}" for name in SUMMED_COLUMNS)
+    # count() skips NULL, so each count grows only by the day's rows that carried a value.
+    fact_counts = "".join(
+        f", count({name}) AS {count}"
+        for name, count in zip(VALUED_COLUMNS, counts, strict=True)
+    )
     totals = ", ".join(
-        f"coalesce(p.{name}, 0) + coalesce(f.{name}, 0)" for name in SUMMED_COLUMNS
+        f"coalesce(p.{name}, 0) + coalesce(f.{name}, 0)" for name in stored
     )
     # One day's rows are the rows of the day before plus that day's facts, per event and ad.
     # An ad that had no row the day before starts on its first fact. Both inputs are one
@@ -130,7 +151,7 @@ def _day_totals_sql() -> str:
     ) p
     FULL JOIN (
         SELECT ev COLLATE "C" AS ev, coalesce(ad_id, '') COLLATE "C" AS ad_id,
-               count(*) AS fact_rows, {fact_sums}
+               count(*) AS fact_rows, {fact_sums}{fact_counts}
         FROM creatives.pixel_event_integrated_data
         WHERE customer_name = :customer AND ev = ANY(CAST(:events AS text[]))
           AND date_column = CAST(:day AS date)

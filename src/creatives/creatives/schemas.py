@@ -42,7 +42,10 @@ class MetricValues(BaseModel):
     impressions: float
     sessions: float
     conversions: float
-    revenue: float
+    revenue: float | None = Field(
+        description="Null when no row carried a conversion value, such as an ad-platform "
+        "export with empty value cells."
+    )
     roas: float | None = Field(description="Revenue / spend; 3.25 means 3.25x.")
     ctr: float | None = Field(description="Clicks / impressions, as a fraction.")
     cpc: float | None = Field(description="Spend / clicks.")
@@ -53,7 +56,15 @@ class MetricValues(BaseModel):
     )
 
 
-class CreativeRow(MetricValues):
+class TableValues(MetricValues):
+    platform_roas: float | None = Field(
+        description="The ad platform's reported conversion value / spend of the same "
+        "creatives and days (event platform_conversion). Null when the platform reported "
+        "no value, and when the metrics are those of platform_conversion itself.",
+    )
+
+
+class CreativeRow(TableValues):
     id: str = Field(description="Stable creative id, derived from the normalised copy.")
     ad_copy: str | None = Field(
         description="The copy; carousel copies joined by a blank line."
@@ -65,7 +76,7 @@ class CreativeRow(MetricValues):
 class MetricsResponse(BaseModel):
     columns: list[MetricColumn]
     rows: list[CreativeRow]
-    totals: MetricValues
+    totals: TableValues
     currency: str
     row_count: int = Field(description="Rows matching the filters, before pagination.")
     page: int

@@ -23,15 +23,18 @@ from creatives.creatives.schemas import (
     FilterOptions,
     MetricColumn,
     MetricsResponse,
-    MetricValues,
+    TableValues,
 )
 from creatives.customers.schemas import CustomerPublic
 from creatives.errors import FieldError, NotFoundError, ValidationFailedError
+from creatives.imports.dashboard import PLATFORM_EVENT
 
 MAX_RANGE_DAYS = 3 * 366
 MAX_PAGE_SIZE = 1000
 DEFAULT_EVENT = "order_completed"
 DEFAULT_RANGE_DAYS = 30
+PLATFORM_ROAS = "platform_roas"
+PLATFORM_ATTRIBUTION_LABEL = "Reported by the ad platform, with its own attribution"
 SORTABLE_FIELDS = (
     "ad_copy",
     "spend",
@@ -41,6 +44,7 @@ SORTABLE_FIELDS = (
     "conversions",
     "revenue",
     "roas",
+    PLATFORM_ROAS,
     "ctr",
     "cpc",
     "cpm",
@@ -117,7 +121,7 @@ def metric_values(sums: Sums) -> dict[str, float | None]:
         "impressions": float(sums.impressions),
         "sessions": float(sums.sessions),
         "conversions": float(sums.conversions),
-        "revenue": float(sums.revenue),
+        "revenue": _number(sums.revenue),
         "roas": _number(ratios.roas),
         "ctr": _number(ratios.ctr),
         "cpc": _number(ratios.cpc),
@@ -127,10 +131,24 @@ def metric_values(sums: Sums) -> dict[str, float | None]:
     }
 
 
-def metric_columns(currency: str, attribution: Attribution) -> list[MetricColumn]:
-    label = ATTRIBUTION_LABELS[attribution]
+def attribution_label(event: str, attribution: Attribution) -> str:
+    """Describe where the conversions of `event` come from."""
+    # Imported platform rows carry the platform's figures, whatever window is chosen.
+    if event == PLATFORM_EVENT:
+        return PLATFORM_ATTRIBUTION_LABEL
+    return ATTRIBUTION_LABELS[attribution]
+
+
+def metric_columns(
+    currency: str,
+    event: str,
+    attribution: Attribution,
+    with_platform_roas: bool = False,
+) -> list[MetricColumn]:
+    label = attribution_label(event, attribution)
+    revenue_header = "Platform revenue" if event == PLATFORM_EVENT else "Revenue"
     money = {"type": "number", "unit": "currency", "currency": currency}
-    return [
+    columns = [
         MetricColumn(field="ad_copy", headerName="Ad copy", type="string", unit="text"),
         MetricColumn(field="spend", headerName="Spend", **money),
         MetricColumn(field="clicks", headerName="Clicks", type="number", unit="count"),
@@ -147,13 +165,23 @@ def metric_columns(currency: str, attribution: Attribution) -> list[MetricColumn
             unit="count",
             description=label,
         ),
-        MetricColumn(field="revenue", headerName="Revenue", description=label, **money),
+        MetricColumn(
+            field="revenue", headerName=revenue_header, description=label, **money
+        ),
         MetricColumn(
             field="roas",
             headerName="ROAS",
             type="number",
             unit="ratio",
             description="Revenue / spend (3.25 means 3.25x). " + label,
+        ),
+        MetricColumn(
+            field=PLATFORM_ROAS,
+            headerName="Platform ROAS",
+            type="number",
+            unit="ratio",
+            description="Conversion value / spend as the ad platform reports them for "
+            "the same creative and days, with the platform's own attribution.",
         ),
         MetricColumn(field="ctr", headerName="CTR", type="number", unit="percent"),
         MetricColumn(field="cpc", headerName="CPC", **money),
@@ -166,6 +194,15 @@ def metric_columns(currency: str, attribution: Attribution) -> list[MetricColumn
             unit="percent",
         ),
     ]
+    if with_platform_roas:
+        return columns
+    return [column for column in columns if column.field != PLATFORM_ROAS]
+
+
+def _platform_roas(sums: Sums | None) -> float | None:
+    if sums is None:
+        return None
+    return _number(compute_ratios(sums).roas)
 
 
 def _creative_row(item: repository.CreativeSums) -> CreativeRow:
@@ -174,8 +211,19 @@ def _creative_row(item: repository.CreativeSums) -> CreativeRow:
         ad_copy=item.ad_copy,
         ad_copies=item.ad_copies,
         ad_ids=item.ad_ids,
+        platform_roas=_platform_roas(item.platform),
         **metric_values(item.sums),
     )
+
+
+def _platform_event(event: str, events: list[str]) -> str | None:
+    """Return the event whose figures give the platform ROAS beside `event`, if any.
+
+    None for the platform event itself, and for a customer without imported platform data.
+    """
+    if event == PLATFORM_EVENT or PLATFORM_EVENT not in events:
+        return None
+    return PLATFORM_EVENT
 
 
 async def _unattributed(
@@ -211,6 +259,8 @@ async def get_metrics(
     # requested page leave the database. Copy is grouped after collapsing whitespace, so
     # the search collapses it too.
     search = " ".join((query.search or "").split()) or None
+    events = await _event_names(conn, customer)
+    platform_event = _platform_event(query.event, events)
     page = await repository.creative_page(
         conn,
         customer.id,
@@ -224,15 +274,24 @@ async def get_metrics(
             search=search,
             offset=(query.page - 1) * query.page_size,
             limit=query.page_size,
+            platform_event=platform_event,
         ),
     )
     if page.row_count == 0:
-        await _require_event(conn, customer, query.event)
+        _require_event(events, customer, query.event)
     unattributed = await _unattributed(conn, customer, query)
     return MetricsResponse(
-        columns=metric_columns(customer.currency, query.attribution),
+        columns=metric_columns(
+            customer.currency,
+            query.event,
+            query.attribution,
+            platform_event is not None,
+        ),
         rows=[_creative_row(item) for item in page.rows],
-        totals=MetricValues(**metric_values(page.totals)),
+        totals=TableValues(
+            platform_roas=_platform_roas(page.platform_totals),
+            **metric_values(page.totals),
+        ),
         currency=customer.currency,
         row_count=page.row_count,
         page=query.page,
@@ -241,7 +300,7 @@ async def get_metrics(
         start_date=query.start_date,
         end_date=query.end_date,
         attribution=query.attribution,
-        attribution_label=ATTRIBUTION_LABELS[query.attribution],
+        attribution_label=attribution_label(query.event, query.attribution),
         unattributed=unattributed,
     )
 
@@ -271,11 +330,12 @@ async def get_daily(
     )
 
 
-async def _require_event(
-    conn: AsyncConnection, customer: CustomerPublic, event: str
-) -> None:
+async def _event_names(conn: AsyncConnection, customer: CustomerPublic) -> list[str]:
+    return [name for name, _, _ in await repository.event_ranges(conn, customer.id)]
+
+
+def _require_event(events: list[str], customer: CustomerPublic, event: str) -> None:
     """Raise 404 for an event the customer never had, so a typo does not read as zero spend."""
-    events = [name for name, _, _ in await repository.event_ranges(conn, customer.id)]
     if event not in events:
         known = ", ".join(events) or "none yet"
         raise NotFoundError(
@@ -295,7 +355,11 @@ async def require_creative(
 def _every_day(
     start: date, end: date, sums_by_day: dict[date, Sums]
 ) -> list[DailyPoint]:
-    """List every day of the range; a day without rows has zero sums, so charts show a gap as 0."""
+    """List every day of the range.
+
+    A day without rows has zero counts and spend, so charts show a gap as 0, and no revenue
+    value (null), as does a day whose rows carried none.
+    """
     points = []
     day = start
     while day <= end:

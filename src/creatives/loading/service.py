@@ -19,11 +19,29 @@ from creatives.tables import ORIGINAL_TABLES, SCHEMA
 log = get_logger(__name__)
 CHUNK_BYTES = 1 << 20
 
+# A loaded row replaces the stored rows with the same key, so loading a file again, or a
+# corrected version of it, changes nothing or corrects the figures instead of adding them.
+# The keys are the original tables' grain: an ad's day, and an ad's day per event and
+# traffic source.
+ROW_KEYS: dict[str, tuple[str, ...]] = {
+    "dim_combined_creative": ("customer_name", "channel", "ad_id", "date_column"),
+    "pixel_event_integrated_data": (
+        "customer_name",
+        "date_column",
+        "ad_id",
+        "ev",
+        "source",
+        "medium",
+        "bg_source",
+    ),
+}
+
 
 @dataclass(frozen=True)
 class LoadResult:
     table: str
     rows: int
+    replaced: int
     customers: list[str]
 
 
@@ -122,6 +140,25 @@ async def _unknown_customers(conn: AsyncConnection) -> list[str]:
     return [str(row[0]) for row in await conn.execute(query)]
 
 
+async def _delete_replaced_rows(conn: AsyncConnection, table: str) -> int:
+    """Delete the stored rows whose key matches a row of the file; return how many."""
+    key = ROW_KEYS[table]
+    # customer_name is never null (unknown customers are rejected before), so `=` lets
+    # the planner use the customer index; the other key columns may be empty.
+    matches = " AND ".join(
+        ["t.customer_name = s.customer_name"]
+        + [f"t.{column} IS NOT DISTINCT FROM s.{column}" for column in key[1:]]
+    )
+    result = await conn.execute(
+        text(
+            f"DELETE FROM {SCHEMA}.{table} t "
+            f"USING (SELECT DISTINCT {', '.join(key)} FROM load_staging) s "
+            f"WHERE {matches}"
+        )
+    )
+    return int(result.rowcount)
+
+
 async def _first_day_per_customer(conn: AsyncConnection) -> dict[str, date | None]:
     """Return each loaded customer with the earliest day of its new rows (None: no day)."""
     query = text(
@@ -132,7 +169,10 @@ async def _first_day_per_customer(conn: AsyncConnection) -> dict[str, date | Non
 
 
 async def load_csv(engine: AsyncEngine, table: str, path: Path) -> LoadResult:
-    """Append a CSV to one of the original tables and refresh the tables derived from it."""
+    """Load a CSV into one of the original tables and refresh the tables derived from it.
+
+    Rows with the same key as a row of the file are replaced (see ROW_KEYS).
+    """
     if table not in ORIGINAL_TABLES:
         raise ValidationFailedError(
             f"Unknown table {table!r}; use one of: {', '.join(ORIGINAL_TABLES)}."
@@ -155,6 +195,7 @@ async def load_csv(engine: AsyncEngine, table: str, path: Path) -> LoadResult:
                 f"{path}: customer_name value(s) {', '.join(map(repr, unknown))} are not "
                 "customers. Add them first with `creatives customers add`."
             )
+        replaced = await _delete_replaced_rows(conn, table)
         await conn.execute(
             text(f"INSERT INTO {SCHEMA}.{table} SELECT * FROM load_staging")
         )
@@ -166,5 +207,13 @@ async def load_csv(engine: AsyncEngine, table: str, path: Path) -> LoadResult:
             if table == "pixel_event_integrated_data" and first_day is not None:
                 await refresh_derived(conn, customer, first_day)
             await refresh_customer(conn, customer)
-    log.info("load_finished", table=table, rows=rows, customers=customers)
-    return LoadResult(table=table, rows=rows, customers=sorted(customers))
+    log.info(
+        "load_finished",
+        table=table,
+        rows=rows,
+        replaced=replaced,
+        customers=customers,
+    )
+    return LoadResult(
+        table=table, rows=rows, replaced=replaced, customers=sorted(customers)
+    )

@@ -12,12 +12,12 @@ from fastapi import FastAPI
 from creatives.config import get_settings
 from creatives.errors import install_error_handlers
 from creatives.logging import configure_logging
-from creatives.pixel.fast_path import GifFastPath
+from creatives.pixel.fast_path import CollectorFastPath
 from creatives.pixel.lifecycle import start_collector, stop_collector
 from creatives.pixel.router import router
 
 
-def create_collector_app() -> GifFastPath:
+def create_collector_app() -> CollectorFastPath:
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
     database_url = settings.database_url
@@ -36,4 +36,4 @@ def create_collector_app() -> GifFastPath:
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(router)
-    return GifFastPath(app)
+    return CollectorFastPath(app)

@@ -207,44 +207,61 @@ class BatchWriter:
 
     async def _open(self) -> asyncpg.Connection:
         conn = await self._connect()
+        await repository.prepare_writer_connection(conn)
         if not self._months:
             self._months = await repository.existing_partitions(conn)
         return conn
 
     async def _write(self, conn: asyncpg.Connection, rows: list[EventRow]) -> list[str]:
         await self._ensure_partitions(conn, rows)
-        unique, outcomes_at = _first_occurrences(rows)
-        async with conn.transaction():
-            written = await repository.insert_events(conn, unique)
-        return [
-            written[index] if index >= 0 else repository.OUTCOME_DUPLICATE_EVENT
-            for index in outcomes_at
-        ]
+        outcomes, unique, positions = _first_occurrences(rows)
+        not_stored = await repository.insert_events(conn, unique)
+        for row, position in zip(unique, positions, strict=True):
+            outcome = not_stored.get((row.customer_id, row.event_id))
+            if outcome is not None:
+                outcomes[position] = outcome
+        return outcomes
 
     async def _ensure_partitions(
         self, conn: asyncpg.Connection, rows: list[EventRow]
     ) -> None:
-        months = {repository.month_start(row.event_time) for row in rows}
-        for month in sorted(months - self._months):
-            await repository.ensure_partition(conn, month)
-            log.info("pixel_partition_created", month=month.isoformat())
-            self._months.add(month)
+        months = {(row.event_time.year, row.event_time.month) for row in rows}
+        for year, month in sorted(months):
+            start = date(year, month, 1)
+            if start in self._months:
+                continue
+            await repository.ensure_partition(conn, start)
+            log.info("pixel_partition_created", month=start.isoformat())
+            self._months.add(start)
 
 
-def _first_occurrences(rows: list[EventRow]) -> tuple[list[EventRow], list[int]]:
-    """Keep the first row of each (customer, event id); map every row to its kept index.
+def _first_occurrences(
+    rows: list[EventRow],
+) -> tuple[list[str], list[EventRow], list[int]]:
+    """Drop repeats within one flush: of an event id, and of an event name's order id.
 
-    A later copy in the same flush maps to -1 and is reported as a duplicate.
+    Returns every row's outcome (`stored` until the database says otherwise), the rows to
+    write, and their positions in `rows`. A later copy of an event id, or a later event of the
+    same name and order, is a duplicate as it would be in a later flush: the first one wins.
     """
+    outcomes: list[str] = []
     unique: list[EventRow] = []
-    seen: dict[tuple[str, object], int] = {}
     positions: list[int] = []
-    for row in rows:
+    events: set[tuple[str, object]] = set()
+    orders: set[tuple[str, str, str]] = set()
+    for position, row in enumerate(rows):
         key = (row.customer_id, row.event_id)
-        if key in seen:
-            positions.append(-1)
+        if key in events:
+            outcomes.append(repository.OUTCOME_DUPLICATE_EVENT)
             continue
-        seen[key] = len(unique)
-        positions.append(len(unique))
+        events.add(key)
+        if row.order_id is not None and not row.is_bot:
+            order = (row.customer_id, row.event_name, row.order_id)
+            if order in orders:
+                outcomes.append(repository.OUTCOME_DUPLICATE_ORDER)
+                continue
+            orders.add(order)
+        outcomes.append(repository.OUTCOME_STORED)
         unique.append(row)
-    return unique, positions
+        positions.append(position)
+    return outcomes, unique, positions

@@ -206,6 +206,11 @@ def collect(
             workers=workers,
             log_config=None,
             access_log=False,
+            # The C parser and event loop; uvicorn's "auto" falls back to pure Python
+            # silently when they are missing, so a broken install fails here instead.
+            http="httptools",
+            loop="uvloop",
+            server_header=False,
             # A worker imports FastAPI and the bot patterns before it replies to the supervisor's
             # health check, which takes longer than uvicorn's 5 s on a busy machine.
             timeout_worker_healthcheck=60,

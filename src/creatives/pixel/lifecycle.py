@@ -38,6 +38,9 @@ async def start_collector(database_url: str, settings: Settings) -> Collector:
             dsn,
             timeout=CONNECT_TIMEOUT_SECONDS,
             command_timeout=COMMAND_TIMEOUT_SECONDS,
+            # The writer runs one statement shape with array parameters, whose plan never
+            # depends on the values: planning it once saves about 0.25 ms per flush.
+            server_settings={"plan_cache_mode": "force_generic_plan"},
         )
 
     # min_size=0: the server starts even while the database is down, and responds with 503.

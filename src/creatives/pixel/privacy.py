@@ -55,6 +55,10 @@ class DailySalt:
         self._day: date | None = None
         self._salt = b""
 
+    def cached(self, moment: datetime) -> bytes | None:
+        """Return the salt of the moment's day if it is already read, without awaiting."""
+        return self._salt if moment.date() == self._day else None
+
     async def for_time(self, moment: datetime) -> bytes:
         day = moment.date()
         if day != self._day:

@@ -1,14 +1,13 @@
 """SQL of the pixel: sites, monthly partitions, batched event inserts, salts and drops.
 
-The collector talks to PostgreSQL through asyncpg directly: one multi-row statement per
-flush is the hot path, and it needs no ORM.
+The collector talks to PostgreSQL through asyncpg directly: one statement per flush (after a
+binary COPY for large flushes) is the hot path, and it needs no ORM.
 """
 
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import UTC, date, datetime
 
 import asyncpg
 
@@ -19,7 +18,23 @@ OUTCOME_STORED = "stored"
 OUTCOME_DUPLICATE_EVENT = "duplicate_event"
 OUTCOME_DUPLICATE_ORDER = "duplicate_order"
 
-_COLUMN_TYPES = {
+INCOMING = "pixel_incoming"
+# Below this many rows a flush sends arrays to one INSERT statement, which commits on its
+# own in one round trip. From this size up it uses COPY into a temporary table, which
+# encodes rows faster but needs BEGIN, COPY, the INSERT and COMMIT. Measured with asyncpg
+# 0.32 and PostgreSQL 16 on a loaded 2-core machine: at 10 rows per flush the arrays cost
+# about half the database CPU of COPY, at 1,000 rows COPY saved 2 µs of Python per row.
+COPY_MIN_ROWS = 500
+
+# A temporary table per writer connection: COPY (binary) fills it, one statement moves its
+# rows into the real tables, and COMMIT empties it.
+CREATE_INCOMING = f"""
+CREATE TEMPORARY TABLE IF NOT EXISTS {INCOMING} (LIKE {SCHEMA}.pixel_events)
+ON COMMIT DELETE ROWS
+"""
+
+_COLUMN_LIST = ", ".join(EVENT_COLUMNS)
+_ARRAY_TYPES = {
     "customer_id": "varchar",
     "event_id": "uuid",
     "event_time": "timestamptz",
@@ -27,81 +42,98 @@ _COLUMN_TYPES = {
     "client_time": "timestamptz",
     "visitor_hash": "bytea",
     "value": "numeric",
+    "currency": "char(3)",
+    "properties": "jsonb",
     "is_bot": "boolean",
 }
 
-
-def _column_type(name: str) -> str:
-    return _COLUMN_TYPES.get(name, "text")
-
-
-def _select_list(prefix: str = "") -> str:
-    casts = {"properties": "::jsonb", "currency": "::char(3)"}
-    return ", ".join(f"{prefix}{name}{casts.get(name, '')}" for name in EVENT_COLUMNS)
-
-
-# One round trip per flush. The idempotence keys are claimed first (rows that lose are
-# duplicates of committed events); then the order keys, in input order, so the first event
-# of an order wins; then the surviving rows go into the partitioned table.
-INSERT_EVENTS = f"""
-WITH input AS (
-    SELECT * FROM unnest(
-        {", ".join(f"${i + 1}::{_column_type(name)}[]" for i, name in enumerate(EVENT_COLUMNS))}
-    ) WITH ORDINALITY AS t({", ".join(EVENT_COLUMNS)}, ord)
-),
+# The rows have distinct event ids and distinct order ids because the writer drops repeats
+# within a flush first, so each conflict is with a committed row. The statement claims the
+# event keys first, and rows that lose are duplicates of committed events. Then it claims
+# the order keys, and the rows that won both go into the partitioned table. Only the rows
+# that were not stored come back, with the reason, so a normal flush returns nothing.
+# Bot-tagged events claim no order key: attribution ignores them, and a crawler or a forged
+# request must not take a real purchase's order id first.
+_MOVE_ROWS = f"""
 new_keys AS (
     INSERT INTO {SCHEMA}.pixel_event_keys (customer_id, event_id, received_at)
-    SELECT customer_id, event_id, received_at FROM input ORDER BY ord
+    SELECT customer_id, event_id, received_at FROM {INCOMING}
     ON CONFLICT DO NOTHING
     RETURNING customer_id, event_id
 ),
 fresh AS (
-    SELECT input.* FROM input JOIN new_keys USING (customer_id, event_id)
+    SELECT incoming.* FROM {INCOMING} incoming JOIN new_keys USING (customer_id, event_id)
 ),
 new_orders AS (
     INSERT INTO {SCHEMA}.pixel_orders (customer_id, event_name, order_id, event_id)
-    SELECT customer_id, event_name, order_id, event_id
-    FROM fresh WHERE order_id IS NOT NULL ORDER BY ord
+    SELECT customer_id, event_name, order_id, event_id FROM fresh
+    WHERE order_id IS NOT NULL AND NOT is_bot
     ON CONFLICT DO NOTHING
     RETURNING customer_id, event_id
 ),
 stored AS (
-    INSERT INTO {SCHEMA}.pixel_events ({", ".join(EVENT_COLUMNS)})
-    SELECT {_select_list("fresh.")} FROM fresh
-    WHERE fresh.order_id IS NULL
-       OR (fresh.customer_id, fresh.event_id) IN (SELECT customer_id, event_id FROM new_orders)
-    RETURNING customer_id, event_id
+    INSERT INTO {SCHEMA}.pixel_events ({_COLUMN_LIST})
+    SELECT {_COLUMN_LIST} FROM fresh
+    WHERE order_id IS NULL
+       OR is_bot
+       OR (customer_id, event_id) IN (SELECT customer_id, event_id FROM new_orders)
 )
-SELECT 's' AS kind, customer_id, event_id FROM stored
+SELECT '{OUTCOME_DUPLICATE_EVENT}' AS outcome, customer_id, event_id
+FROM {INCOMING} incoming
+WHERE NOT EXISTS (
+    SELECT 1 FROM new_keys
+    WHERE new_keys.customer_id = incoming.customer_id
+      AND new_keys.event_id = incoming.event_id
+)
 UNION ALL
-SELECT 'k', customer_id, event_id FROM new_keys
+SELECT '{OUTCOME_DUPLICATE_ORDER}', customer_id, event_id FROM fresh
+WHERE order_id IS NOT NULL
+  AND NOT is_bot
+  AND (customer_id, event_id) NOT IN (SELECT customer_id, event_id FROM new_orders)
 """
 
+MOVE_INCOMING = f"WITH {_MOVE_ROWS}"
 
-def _columns(rows: Sequence[EventRow]) -> list[list[Any]]:
-    return [[getattr(row, name) for row in rows] for name in EVENT_COLUMNS]
+# The same statement over arrays: a CTE named like the temporary table takes its place.
+_ARRAYS = ", ".join(
+    f"${i + 1}::{_ARRAY_TYPES.get(name, 'text')}[]"
+    for i, name in enumerate(EVENT_COLUMNS)
+)
+INSERT_ARRAYS = f"""
+WITH {INCOMING} AS (
+    SELECT * FROM unnest({_ARRAYS}) AS t({_COLUMN_LIST})
+),
+{_MOVE_ROWS}"""
+
+
+async def prepare_writer_connection(conn: asyncpg.Connection) -> None:
+    await conn.execute(CREATE_INCOMING)
 
 
 async def insert_events(
     conn: asyncpg.Connection, rows: Sequence[EventRow]
-) -> list[str]:
-    """Insert rows whose (customer, event id) pairs are distinct; return each row's outcome."""
-    result = await conn.fetch(INSERT_EVENTS, *_columns(rows))
-    stored = {(r["customer_id"], r["event_id"]) for r in result if r["kind"] == "s"}
-    claimed = {(r["customer_id"], r["event_id"]) for r in result if r["kind"] == "k"}
-    outcomes = []
-    for row in rows:
-        key = (row.customer_id, row.event_id)
-        if key in stored:
-            outcomes.append(OUTCOME_STORED)
-        elif key in claimed:
-            outcomes.append(OUTCOME_DUPLICATE_ORDER)
-        else:
-            outcomes.append(OUTCOME_DUPLICATE_EVENT)
-    return outcomes
+) -> dict[tuple[str, object], str]:
+    """Store rows with distinct event ids and order ids in one transaction.
+
+    Returns the outcome of each row that was not stored, by (customer, event id). Needs a
+    connection set up by `prepare_writer_connection` and outside a transaction.
+    """
+    if len(rows) < COPY_MIN_ROWS:
+        columns = list(zip(*rows, strict=True))
+        result = await conn.fetch(INSERT_ARRAYS, *columns)
+    else:
+        async with conn.transaction():
+            await conn.copy_records_to_table(
+                INCOMING, records=rows, columns=EVENT_COLUMNS
+            )
+            result = await conn.fetch(MOVE_INCOMING)
+    return {(r["customer_id"], r["event_id"]): r["outcome"] for r in result}
 
 
 def month_start(moment: datetime | date) -> date:
+    """Return the first day of the UTC month of `moment`, because partitions have UTC bounds."""
+    if isinstance(moment, datetime) and moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
     return date(moment.year, moment.month, 1)
 
 

@@ -10,15 +10,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from urllib.parse import urlsplit
 
 import asyncpg
-from limits import parse
-
-# The asyncio storage expires counters in a task. The threaded MemoryStorage starts a timer
-# thread every 10 ms, which contends for the GIL with the request path.
-from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import FixedWindowRateLimiter
+from prometheus_client import Counter as PrometheusCounter
 
 from creatives.logging import get_logger
 from creatives.pixel import repository
@@ -30,6 +26,7 @@ from creatives.pixel.privacy import (
     sends_privacy_signal,
     visitor_hash,
 )
+from creatives.pixel.rate_limit import WindowLimiter
 from creatives.pixel.repository import SiteRecord
 from creatives.pixel.validation import (
     EventRejected,
@@ -95,6 +92,12 @@ class SiteCache:
         self._loaded_at = float("-inf")
         self._lock = asyncio.Lock()
 
+    def fresh(self, site_key: str) -> SiteRecord | None:
+        """Return the cached site of a key without awaiting, or None when a lookup is due."""
+        if time.monotonic() - self._loaded_at < SITE_CACHE_SECONDS:
+            return self._by_key.get(site_key)
+        return None
+
     async def by_key(self, site_key: str) -> SiteRecord | None:
         await self._refresh(SITE_CACHE_SECONDS)
         site = self._by_key.get(site_key)
@@ -146,6 +149,17 @@ def origin_allowed(site: SiteRecord, headers: Mapping[str, str]) -> bool:
     return origin is None or origin in site.allowed_origins
 
 
+@cache
+def accepted_counter(source: str) -> PrometheusCounter:
+    # `labels()` takes a lock and builds a key on every call; the children never change.
+    return EVENTS_ACCEPTED.labels(source)
+
+
+@cache
+def dropped_counter(reason: str) -> PrometheusCounter:
+    return EVENTS_DROPPED.labels(reason)
+
+
 class Collector:
     def __init__(
         self,
@@ -159,9 +173,8 @@ class Collector:
         self.writer = writer
         self.sites = SiteCache(pool)
         self._salt = DailySalt(self._fetch_salt)
-        self._limiter = FixedWindowRateLimiter(MemoryStorage())
-        self._rate_per_ip = parse(rate_per_ip)
-        self._rate_per_site = parse(rate_per_site)
+        self._ip_limiter = WindowLimiter(rate_per_ip)
+        self._site_limiter = WindowLimiter(rate_per_site)
         self._drops: Counter[tuple[str, str]] = Counter()
         self._drop_task: asyncio.Task[None] | None = None
 
@@ -175,13 +188,13 @@ class Collector:
             self._drop_task.cancel()
         await self.flush_drops()
 
-    async def check_ip_rate(self, ip: str) -> None:
-        if not await self._limiter.hit(self._rate_per_ip, "ip", ip):
+    def check_ip_rate(self, ip: str) -> None:
+        if not self._ip_limiter.hit(ip):
             self.drop("", "rate_limited_ip")
             raise RateLimitedError("client IP")
 
     def drop(self, customer_id: str, reason: str, events: int = 1) -> None:
-        EVENTS_DROPPED.labels(reason).inc(events)
+        dropped_counter(reason).inc(events)
         self._drops[(customer_id, reason)] += events
 
     async def collect(
@@ -195,8 +208,10 @@ class Collector:
                 (index, event)
             )
         for site_key, indexed in groups.items():
-            site = await self.sites.by_key(site_key) if site_key else None
-            reason = await self._site_drop_reason(site, site_key, info)
+            site = None
+            if site_key:
+                site = self.sites.fresh(site_key) or await self.sites.by_key(site_key)
+            reason = self._site_drop_reason(site, site_key, info)
             if reason is not None:
                 customer = site.config.customer_id if site else ""
                 self._reject_all(result, indexed, customer, reason)
@@ -218,12 +233,12 @@ class Collector:
         await self._validate_and_store(site, list(enumerate(events)), context, result)
         return result
 
-    async def _site_drop_reason(
+    def _site_drop_reason(
         self, site: SiteRecord | None, site_key: str, info: RequestInfo
     ) -> str | None:
         if site is None:
             return "missing_site_key" if not site_key else "unknown_site_key"
-        if not await self._limiter.hit(self._rate_per_site, "site", site.site_key):
+        if not self._site_limiter.hit(site.site_key):
             self.drop(site.config.customer_id, "rate_limited_site")
             raise RateLimitedError("site key")
         if not origin_allowed(site, info.headers):
@@ -236,7 +251,9 @@ class Collector:
         self, site: SiteRecord, info: RequestInfo, source: str
     ) -> RequestContext:
         user_agent = info.headers.get("user-agent") or None
-        salt = await self._salt.for_time(info.received_at)
+        salt = self._salt.cached(info.received_at) or await self._salt.for_time(
+            info.received_at
+        )
         bot_name = detect_bot(user_agent)
         return RequestContext(
             received_at=info.received_at,
@@ -277,7 +294,7 @@ class Collector:
         stored = counts.pop(repository.OUTCOME_STORED, 0)
         result.stored += stored
         if stored:
-            EVENTS_ACCEPTED.labels(source).inc(stored)
+            accepted_counter(source).inc(stored)
         for reason, events in counts.items():
             result.duplicates += events
             self.drop(customer_id, reason, events)

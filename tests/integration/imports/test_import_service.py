@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from creatives.creatives.metrics import Attribution
-from creatives.creatives.repository import creative_sums
+from creatives.creatives.repository import creative_sums, daily_sums
 from creatives.imports.dashboard import PLATFORM_EVENT
 from creatives.imports.errors import ImportFileError
 from creatives.imports.service import import_rates_file, refresh_dashboard_rows
@@ -270,7 +270,12 @@ async def test_period_rows_spread_over_days(imports_db: AsyncEngine) -> None:
 
     assert sum(c.sums.spend for c in whole) == Decimal("135.75")
     assert sum(c.sums.impressions for c in whole) == 4200
-    assert sum(c.sums.revenue for c in whole) == Decimal("90.00")
+    # The carousel's value cell is "-": no value, not 0. One of the video's two ads has
+    # a value, so the video's revenue is that value.
+    assert {c.ad_copy: c.sums.revenue for c in whole} == {
+        "Pizza video": Decimal("90.00"),
+        "Pizza carousel": None,
+    }
     assert sum(c.sums.conversions for c in whole) == 3
     # Ten of 31 days: 135.75 * 10 / 31 = 43.790..., rounded per row to 6 places.
     assert sum(c.sums.spend for c in first_ten) == Decimal("43.790323")
@@ -329,3 +334,27 @@ async def test_pixel_rows_are_left_alone(imports_db: AsyncEngine) -> None:
 
     pixel = "SELECT count(*) FROM creatives.pixel_event_integrated_data WHERE ad_id = 'pixel-ad'"
     assert await scalar(imports_db, pixel) == 1
+
+
+async def test_google_ads_excel_csv_reaches_metrics(imports_db: AsyncEngine) -> None:
+    await add_customer(imports_db, "23", "USD")
+    excel_csv = FIXTURES / "google_ads_daily_excel.csv"
+
+    summary = await run_import(imports_db, "23", excel_csv, "google-ads")
+
+    assert summary.rows_imported == 3
+    async with imports_db.connect() as conn:
+        days = await daily_sums(
+            conn,
+            "23",
+            PLATFORM_EVENT,
+            date(2024, 5, 1),
+            date(2024, 5, 2),
+            Attribution.DAY_7,
+            [],
+        )
+    # "--" in "Conv. value" is no value: May 2 has none, and May 1 only that of ad 701.
+    assert [(day, sums.spend, sums.revenue) for day, sums in days] == [
+        (date(2024, 5, 1), Decimal("1239.75"), Decimal("3000.00")),
+        (date(2024, 5, 2), Decimal("100.00"), None),
+    ]

@@ -324,3 +324,61 @@ def test_utf16_tab_export_is_read(tmp_path: Path) -> None:
     assert parsed.table.delimiter == "\t"
     assert rows[0].ad_id == "9"
     assert rows[0].spend == Decimal("1.50")
+
+
+# The same made-up Google Ads ad report, segmented by day, as the interface downloads it:
+# ".csv" (UTF-8, commas), "Excel .csv" (UTF-16 with a byte order mark, tabs) and ".xlsx".
+# Each has the report name and date range above the header, "--" and " --" for no value,
+# percentage columns, and "Total: ..." rows at the end.
+GOOGLE_ADS_DOWNLOADS = (
+    "google_ads_daily.csv",
+    "google_ads_daily_excel.csv",
+    "google_ads_daily.xlsx",
+)
+
+
+@pytest.mark.parametrize("name", GOOGLE_ADS_DOWNLOADS)
+def test_google_ads_download_formats(name: str) -> None:
+    rows, parsed = parse(name, GoogleAdsPlatform())
+
+    assert parsed.stats.skipped == {"summary row": 3}
+    assert [(row.ad_id, row.period_start) for row in rows] == [
+        ("701", date(2024, 5, 1)),
+        ("701", date(2024, 5, 2)),
+        ("702", date(2024, 5, 1)),
+    ]
+    assert [row.period_end for row in rows] == [row.period_start for row in rows]
+    assert [row.spend for row in rows] == [
+        Decimal("1234.50"),
+        Decimal("100.00"),
+        Decimal("5.25"),
+    ]
+    assert [row.impressions for row in rows] == [10000, 900, 300]
+    assert [row.clicks for row in rows] == [250, 10, 3]
+    assert [row.conversions for row in rows] == [
+        Decimal("12.50"),
+        Decimal(0),
+        Decimal("1.00"),
+    ]
+    assert [row.conversion_value for row in rows] == [Decimal("3000.00"), None, None]
+    assert {row.currency for row in rows} == {"USD"}
+    assert rows[0].ad_copy == "Fresh pizza\nOrder now"
+    assert rows[2].ad_copy == "Cold pizza"
+
+
+def test_google_ads_excel_csv_is_utf16_tabs() -> None:
+    table = TableFile(FIXTURES / "google_ads_daily_excel.csv")
+
+    assert table.encoding.startswith("utf-16")
+    assert table.delimiter == "\t"
+
+
+def test_google_ads_xlsx_period_from_title() -> None:
+    rows, parsed = parse("google_ads_period.xlsx", GoogleAdsPlatform())
+
+    assert parsed.stats.skipped == {"summary row": 3}
+    assert len(rows) == 3
+    assert {(row.period_start, row.period_end) for row in rows} == {
+        (date(2024, 5, 1), date(2024, 5, 2))
+    }
+    assert rows[0].spend == Decimal("1234.50")

@@ -1,10 +1,12 @@
 import OpenInFullIcon from "@mui/icons-material/OpenInFull";
+import ReceiptLongIcon from "@mui/icons-material/ReceiptLong";
 import { Box, Chip, IconButton, Tooltip, Typography } from "@mui/material";
 import { useState } from "react";
 
 import type { CreativeRow } from "../../api/types";
 import { adCopies } from "./adCopies";
 import { AdCopyDialog } from "./AdCopyDialog";
+import { useCreativeTableState } from "./CreativeTableContext";
 
 export interface AdCopyCellProps {
   row: CreativeRow;
@@ -12,9 +14,13 @@ export interface AdCopyCellProps {
   tabIndex: 0 | -1;
 }
 
-/** Renders the first copy on one line, every copy on hover, all in full on click. */
+/**
+ * Renders the first copy on one line, every copy on hover, all in full on
+ * click, and a button that opens the row's conversions.
+ */
 export function AdCopyCell({ row, tabIndex }: AdCopyCellProps) {
   const [open, setOpen] = useState(false);
+  const { onShowConversions } = useCreativeTableState();
   const copies = adCopies(row);
 
   return (
@@ -47,6 +53,16 @@ export function AdCopyCell({ row, tabIndex }: AdCopyCellProps) {
       >
         <OpenInFullIcon fontSize="inherit" />
       </IconButton>
+      <Tooltip title="Show conversions">
+        <IconButton
+          size="small"
+          tabIndex={tabIndex}
+          aria-label="Show conversions"
+          onClick={() => onShowConversions(row)}
+        >
+          <ReceiptLongIcon fontSize="inherit" />
+        </IconButton>
+      </Tooltip>
       {open && (
         <AdCopyDialog row={row} open={open} onClose={() => setOpen(false)} />
       )}

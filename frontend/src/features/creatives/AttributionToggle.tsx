@@ -1,4 +1,11 @@
-import { ToggleButton, ToggleButtonGroup, Tooltip } from "@mui/material";
+import {
+  Stack,
+  ToggleButton,
+  ToggleButtonGroup,
+  Tooltip,
+  Typography,
+} from "@mui/material";
+import { useId } from "react";
 
 import { attributionLabel } from "./filters";
 
@@ -6,6 +13,8 @@ export interface AttributionToggleProps {
   windows: string[];
   value: string;
   onChange: (window: string) => void;
+  /** When set, the buttons are disabled and this text explains why. */
+  disabledReason?: string;
 }
 
 const SESSION_WINDOW = "session";
@@ -15,14 +24,19 @@ export function AttributionToggle({
   windows,
   value,
   onChange,
+  disabledReason,
 }: AttributionToggleProps) {
-  return (
+  const reasonId = useId();
+  const disabled = disabledReason !== undefined;
+  const group = (
     <ToggleButtonGroup
       exclusive
       size="small"
       color="primary"
       value={value}
+      disabled={disabled}
       aria-label="Attribution window"
+      aria-describedby={disabled ? reasonId : undefined}
       onChange={(_, next: string | null) => {
         if (next !== null) onChange(next);
       }}
@@ -47,5 +61,15 @@ export function AttributionToggle({
         ),
       )}
     </ToggleButtonGroup>
+  );
+  if (!disabled) return group;
+  // A tooltip does not open on disabled buttons, so the reason is shown as text.
+  return (
+    <Stack spacing={0.5} sx={{ maxWidth: 360 }}>
+      {group}
+      <Typography id={reasonId} variant="caption" color="text.secondary">
+        {disabledReason}
+      </Typography>
+    </Stack>
   );
 }

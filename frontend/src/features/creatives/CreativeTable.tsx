@@ -40,6 +40,7 @@ export interface CreativeTableProps {
   csvContext: CsvContext;
   emptyTitle: string;
   emptyDetail: string;
+  onShowConversions: (row: CreativeRow) => void;
 }
 
 const PAGE_SIZES = [25, 50, 100];
@@ -140,6 +141,7 @@ export function CreativeTable(props: CreativeTableProps) {
     onClearSelection: () => props.onSelectionChange([]),
     emptyTitle: props.emptyTitle,
     emptyDetail: props.emptyDetail,
+    onShowConversions: props.onShowConversions,
   };
 
   return (

@@ -1,5 +1,7 @@
 import { createContext, useContext } from "react";
 
+import type { CreativeRow } from "../../api/types";
+
 /**
  * State the grid's toolbar and overlays read. It goes through a context, not
  * through `slotProps`, because the DataGrid does not re-render its toolbar
@@ -14,6 +16,8 @@ export interface CreativeTableState {
   onClearSelection: () => void;
   emptyTitle: string;
   emptyDetail: string;
+  /** Opens the list of conversions behind a row. */
+  onShowConversions: (row: CreativeRow) => void;
 }
 
 export const CreativeTableContext = createContext<CreativeTableState | null>(

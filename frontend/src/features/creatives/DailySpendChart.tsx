@@ -8,6 +8,7 @@ import { ErrorState } from "../../components/ErrorState";
 import { formatDisplayDate, formatShortDate } from "../../lib/dates";
 import { formatCompactCurrency, formatCurrency } from "../../lib/format";
 import type { PeriodFilters } from "./filters";
+import { chartRevenueLabel } from "./platformEvent";
 import { useDailyMetrics } from "./useDailyMetrics";
 
 export interface DailySpendChartProps {
@@ -19,7 +20,11 @@ export interface DailySpendChartProps {
 
 const HEIGHT = 300;
 
-/** Daily spend against attributed revenue for all or the selected creatives. */
+/**
+ * Daily spend against attributed revenue, or against the platform's reported
+ * revenue for imported platform data, for all or the selected creatives. A day
+ * without a revenue value is a gap in the line, not a zero.
+ */
 // Memoized: the charts follow new rows in a deferred render, and the
 // urgent render in between must not redraw them with the old data.
 export const DailySpendChart = memo(function DailySpendChart({
@@ -28,6 +33,7 @@ export const DailySpendChart = memo(function DailySpendChart({
   currency,
 }: DailySpendChartProps) {
   const daily = useDailyMetrics(filters, creativeIds);
+  const revenueName = chartRevenueLabel(filters.event);
   const scope =
     creativeIds.length === 0
       ? "All creatives"
@@ -87,7 +93,7 @@ export const DailySpendChart = memo(function DailySpendChart({
           },
           {
             id: "revenue",
-            label: "Attributed revenue",
+            label: revenueName,
             data: days.map((day) => day.revenue),
             valueFormatter: money,
             showMark: false,
@@ -100,7 +106,7 @@ export const DailySpendChart = memo(function DailySpendChart({
 
   return (
     <ChartCard
-      title="Daily spend and attributed revenue"
+      title={`Daily spend and ${revenueName.toLowerCase()}`}
       subtitle={`${scope} · ${filters.event} · ${currency}`}
     >
       {content}

@@ -1,9 +1,11 @@
-import { render, screen, waitFor } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { Customer } from "../../api/types";
 import {
+  conversion,
+  conversionsResponse,
   creativeRow,
   filterOptions,
   jsonResponse,
@@ -33,14 +35,17 @@ const metrics = metricsResponse(
   },
 );
 
-function api(metricsRoute: (url: URL) => Response) {
+function api(metricsRoute: (url: URL) => Response, options = filterOptions) {
   return stubApi((url) => {
     if (url.pathname === "/api/customers") return jsonResponse(customers);
-    if (url.pathname.endsWith("/filter-options"))
-      return jsonResponse(filterOptions);
+    if (url.pathname.endsWith("/filter-options")) return jsonResponse(options);
     if (url.pathname.endsWith("/metrics")) return metricsRoute(url);
     if (url.pathname.endsWith("/daily"))
       return jsonResponse({ currency: "USD", days: [] });
+    if (url.pathname.endsWith("/c1/conversions"))
+      return jsonResponse(
+        conversionsResponse([conversion("e1", 1000), conversion("e2", 740.8)]),
+      );
     return undefined;
   });
 }
@@ -110,5 +115,130 @@ describe("DashboardPage", () => {
       String(url).includes("/metrics"),
     );
     expect(metricCalls).toHaveLength(2);
+  });
+
+  it("opens a row's conversions", async () => {
+    api(() => jsonResponse(metrics));
+    render(
+      <Providers>
+        <DashboardPage />
+      </Providers>,
+    );
+    const buttons = await screen.findAllByRole("button", {
+      name: "Show conversions",
+    });
+    // Rows are sorted by spend, so c1 comes first.
+    await userEvent.click(buttons[0]!);
+    const total = await screen.findByTestId("conversions-total");
+    expect(total).toHaveTextContent("2 conversions, $1,740.80 in total");
+    expect(screen.queryByTestId("conversions-mismatch")).toBeNull();
+    expect(screen.getByText(/Times in America\/New_York/)).toBeInTheDocument();
+  });
+
+  it("shows the unattributed sales beside the totals", async () => {
+    api(() =>
+      jsonResponse({
+        ...metrics,
+        totals: { ...metrics.totals, conversions: 4 },
+        unattributed: {
+          conversions: 2,
+          revenue: 139.35,
+          actual_conversions: 6,
+          actual_revenue: 3000,
+        },
+      }),
+    );
+    render(
+      <Providers>
+        <DashboardPage />
+      </Providers>,
+    );
+    const unattributed = await screen.findByTestId(
+      "balance-unattributed-revenue",
+    );
+    expect(unattributed).toHaveTextContent("$139.35");
+    expect(screen.getByTestId("balance-attributed-revenue")).toHaveTextContent(
+      "$2,860.65",
+    );
+    expect(screen.getByTestId("balance-actual-revenue")).toHaveTextContent(
+      "$3,000.00",
+    );
+    expect(screen.queryByTestId("unattributed-mismatch")).toBeNull();
+  });
+});
+
+describe("DashboardPage with imported platform data", () => {
+  const platformOptions = {
+    ...filterOptions,
+    events: ["order_completed", "platform_conversion"],
+  };
+
+  function platformApi(response: ReturnType<typeof metricsResponse>) {
+    return api(() => jsonResponse(response), platformOptions);
+  }
+
+  it("labels platform revenue and disables the window", async () => {
+    platformApi(
+      metricsResponse([creativeRow("c1", 870.4, { revenue: null })], {
+        event: "platform_conversion",
+        totals: { ...metricsResponse([]).totals, spend: 870.4 },
+      }),
+    );
+    render(
+      <Providers url="/?customer=23&event=platform_conversion">
+        <DashboardPage />
+      </Providers>,
+    );
+
+    const revenue = await screen.findByTestId("total-revenue");
+    expect(revenue).toHaveTextContent("Platform revenue");
+    expect(revenue).toHaveTextContent("–");
+    expect(screen.getByTestId("total-roas")).toHaveTextContent("–");
+    const windows = screen.getByRole("group", { name: "Attribution window" });
+    for (const button of within(windows).getAllByRole("button"))
+      expect(button).toBeDisabled();
+    expect(windows).toHaveAccessibleDescription(
+      /ad platform applies its own attribution/,
+    );
+  });
+
+  it("keeps the window for pixel events", async () => {
+    platformApi(
+      metricsResponse([creativeRow("c1", 870.4)], {
+        columns: [
+          { field: "roas", headerName: "ROAS", type: "number", unit: "ratio" },
+          {
+            field: "platform_roas",
+            headerName: "Platform ROAS",
+            type: "number",
+            unit: "ratio",
+          },
+        ],
+        totals: {
+          ...metricsResponse([]).totals,
+          spend: 870.4,
+          revenue: 1740.8,
+          roas: 2,
+          platform_roas: 0.2057,
+        },
+      }),
+    );
+    render(
+      <Providers url="/?customer=23&event=order_completed">
+        <DashboardPage />
+      </Providers>,
+    );
+
+    const revenue = await screen.findByTestId("total-revenue");
+    expect(revenue).toHaveTextContent(/^Revenue/);
+    expect(screen.getByTestId("total-platform_roas")).toHaveTextContent(
+      "Platform ROAS0.21x",
+    );
+    const windows = screen.getByRole("group", { name: "Attribution window" });
+    for (const button of within(windows).getAllByRole("button"))
+      expect(button).toBeEnabled();
+    expect(
+      screen.queryByText(/ad platform applies its own attribution/),
+    ).not.toBeInTheDocument();
   });
 });

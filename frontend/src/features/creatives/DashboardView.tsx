@@ -9,19 +9,29 @@ import {
 } from "@mui/material";
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 
-import type { Customer } from "../../api/types";
+import type { CreativeRow, Customer } from "../../api/types";
 import { AppHeader } from "../../components/AppHeader";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorState } from "../../components/ErrorState";
+import { UnattributedSummary } from "../attribution/UnattributedSummary";
 import { UserMenu } from "../auth/UserMenu";
 import { CustomerSwitcher } from "../customers/CustomerSwitcher";
 import { CreativeTable } from "./CreativeTable";
 import { emptyMessage } from "./emptyMessage";
 import { FilterBar } from "./FilterBar";
 import { attributionLabel, type PeriodFilters } from "./filters";
+import { isPlatformEvent, PLATFORM_ATTRIBUTION_LABEL } from "./platformEvent";
 import { TotalsBar } from "./TotalsBar";
 import { useCreativeMetrics } from "./useCreativeMetrics";
 import { useDashboardFilters } from "./useDashboardFilters";
+
+// Loaded on the first "Show conversions" click and kept, so the drawer can
+// slide out again when it closes.
+const ConversionsDrawer = lazy(() =>
+  import("../attribution/ConversionsDrawer").then((module) => ({
+    default: module.ConversionsDrawer,
+  })),
+);
 
 const ChartsPanel = lazy(() =>
   import("./ChartsPanel").then((module) => ({ default: module.ChartsPanel })),
@@ -41,13 +51,22 @@ export function DashboardView({ customers }: DashboardViewProps) {
   const { filters, options, ready, customer } = dashboard;
   const metrics = useCreativeMetrics(filters);
   const [selectedIds, setSelectedIds] = useState<string[]>([]);
+  const [conversionsId, setConversionsId] = useState<string | null>(null);
+  const [conversionsUsed, setConversionsUsed] = useState(false);
 
   const rows = useMemo(() => metrics.data?.rows ?? [], [metrics.data]);
+  // The drawer shows the row's figures of the current filters, so it follows
+  // the row by id and closes when new filters drop the row.
+  const conversionsRow =
+    conversionsId === null
+      ? null
+      : (rows.find((row) => row.id === conversionsId) ?? null);
   const currency =
     metrics.data?.currency ??
     options.data?.currency ??
     customer?.currency ??
     "USD";
+  const timeZone = options.data?.time_zone ?? customer?.time_zone ?? "UTC";
 
   // A selection only makes sense for the rows it was made on.
   useEffect(
@@ -153,11 +172,28 @@ export function DashboardView({ customers }: DashboardViewProps) {
           ) : (
             <Paper sx={{ overflow: "hidden" }}>
               {metrics.data !== undefined ? (
-                <TotalsBar
-                  totals={metrics.data.totals}
-                  currency={currency}
-                  rowCount={metrics.data.row_count}
-                />
+                <>
+                  <TotalsBar
+                    totals={metrics.data.totals}
+                    currency={currency}
+                    rowCount={metrics.data.row_count}
+                    event={metrics.data.event}
+                    showPlatformRoas={metrics.data.columns.some(
+                      (column) => column.field === "platform_roas",
+                    )}
+                  />
+                  <UnattributedSummary
+                    unattributed={metrics.data.unattributed}
+                    totals={metrics.data.totals}
+                    currency={currency}
+                    event={metrics.data.event}
+                    start={metrics.data.start_date}
+                    end={metrics.data.end_date}
+                    attribution={metrics.data.attribution}
+                    attributionLabel={metrics.data.attribution_label}
+                    searchActive={filters?.search !== ""}
+                  />
+                </>
               ) : (
                 <Skeleton
                   variant="rectangular"
@@ -193,11 +229,17 @@ export function DashboardView({ customers }: DashboardViewProps) {
                       event: filters.event,
                       start: filters.start,
                       end: filters.end,
-                      attribution: `${attributionLabel(filters.attribution)} (${filters.attribution})`,
+                      attribution: isPlatformEvent(filters.event)
+                        ? PLATFORM_ATTRIBUTION_LABEL
+                        : `${attributionLabel(filters.attribution)} (${filters.attribution})`,
                       currency,
                     }}
                     emptyTitle={empty?.title ?? ""}
                     emptyDetail={empty?.detail ?? ""}
+                    onShowConversions={(row: CreativeRow) => {
+                      setConversionsUsed(true);
+                      setConversionsId(row.id);
+                    }}
                   />
                 ) : (
                   <Skeleton
@@ -208,6 +250,25 @@ export function DashboardView({ customers }: DashboardViewProps) {
                 )}
               </Box>
             </Paper>
+          )}
+
+          {period !== null && conversionsUsed && (
+            <Suspense
+              fallback={
+                <LinearProgress
+                  aria-label="Loading conversions"
+                  sx={{ position: "fixed", top: 0, left: 0, right: 0 }}
+                />
+              }
+            >
+              <ConversionsDrawer
+                row={conversionsRow}
+                filters={period}
+                currency={currency}
+                timeZone={timeZone}
+                onClose={() => setConversionsId(null)}
+              />
+            </Suspense>
           )}
 
           {period !== null && metrics.data !== undefined && (

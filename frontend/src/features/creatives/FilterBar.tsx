@@ -7,6 +7,7 @@ import { AttributionToggle } from "./AttributionToggle";
 import { DateRangeSkeleton } from "./DateRangeSkeleton";
 import { EventSelect } from "./EventSelect";
 import type { DashboardFilters, PeriodFilters } from "./filters";
+import { isPlatformEvent, PLATFORM_ATTRIBUTION_NOTE } from "./platformEvent";
 
 const DateRangeFields = lazy(() =>
   import("./DateRangeFields").then((module) => ({
@@ -59,6 +60,9 @@ export const FilterBar = memo(function FilterBar({
         windows={options.attribution_windows}
         value={filters.attribution}
         onChange={(attribution) => onChange({ attribution })}
+        disabledReason={
+          isPlatformEvent(filters.event) ? PLATFORM_ATTRIBUTION_NOTE : undefined
+        }
       />
       <Button
         variant="outlined"

@@ -7,11 +7,16 @@ import {
   formatPercent,
   formatRoas,
 } from "../../lib/format";
+import { revenueLabel } from "./platformEvent";
 
 export interface TotalsBarProps {
   totals: MetricTotals;
   currency: string;
   rowCount: number;
+  /** The event of the figures, which decides what the revenue is called. */
+  event: string;
+  /** Shows the platform's ROAS beside the pixel's, as the grid does. */
+  showPlatformRoas?: boolean;
 }
 
 interface TotalItem {
@@ -20,7 +25,21 @@ interface TotalItem {
   text: string;
 }
 
-function totalItems(totals: MetricTotals, currency: string): TotalItem[] {
+function totalItems(
+  totals: MetricTotals,
+  currency: string,
+  event: string,
+  showPlatformRoas: boolean,
+): TotalItem[] {
+  const platformRoas: TotalItem[] = showPlatformRoas
+    ? [
+        {
+          key: "platform_roas",
+          label: "Platform ROAS",
+          text: formatRoas(totals.platform_roas),
+        },
+      ]
+    : [];
   return [
     {
       key: "spend",
@@ -29,10 +48,11 @@ function totalItems(totals: MetricTotals, currency: string): TotalItem[] {
     },
     {
       key: "revenue",
-      label: "Revenue",
+      label: revenueLabel(event),
       text: formatCurrency(totals.revenue, currency),
     },
     { key: "roas", label: "ROAS", text: formatRoas(totals.roas) },
+    ...platformRoas,
     {
       key: "conversions",
       label: "Conversions",
@@ -56,7 +76,13 @@ function totalItems(totals: MetricTotals, currency: string): TotalItem[] {
  * Shows the totals of every creative that matches the filters, as the API
  * sums them. ROAS and the other ratios come from those sums, not from averaging rows.
  */
-export function TotalsBar({ totals, currency, rowCount }: TotalsBarProps) {
+export function TotalsBar({
+  totals,
+  currency,
+  rowCount,
+  event,
+  showPlatformRoas = false,
+}: TotalsBarProps) {
   return (
     <Box
       component="section"
@@ -80,7 +106,7 @@ export function TotalsBar({ totals, currency, rowCount }: TotalsBarProps) {
         {rowCount === 1 ? "creative" : "creatives"}
       </Typography>
       <Box component="dl" sx={{ display: "contents" }}>
-        {totalItems(totals, currency).map((item) => (
+        {totalItems(totals, currency, event, showPlatformRoas).map((item) => (
           <Box key={item.key} data-testid={`total-${item.key}`}>
             <Typography component="dt" variant="caption" color="text.secondary">
               {item.label}

@@ -13,6 +13,9 @@ export const metricsPath = (customer: string, event: string) =>
 export const dailyPath = (customer: string) =>
   `${customerBase(customer)}/daily`;
 
+export const conversionsPath = (customer: string, creativeId: string) =>
+  `${customerBase(customer)}/${encodeURIComponent(creativeId)}/conversions`;
+
 /** Query parameters every metrics route shares; dates stay `YYYY-MM-DD`. */
 export function periodQuery(
   filters: PeriodFilters,

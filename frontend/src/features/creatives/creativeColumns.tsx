@@ -1,4 +1,8 @@
-import type { GridColDef } from "@mui/x-data-grid";
+import type {
+  GridColDef,
+  GridComparatorFn,
+  GridSortDirection,
+} from "@mui/x-data-grid";
 
 import type { CreativeRow, MetricColumn } from "../../api/types";
 import { formatMetric } from "../../lib/format";
@@ -56,6 +60,26 @@ const MIN_WIDTH_BY_UNIT: Record<string, number> = {
 const HEADER_CHARACTER_WIDTH = 7.5;
 const HEADER_PADDING = 44;
 
+function isMissing(value: unknown): boolean {
+  return typeof value !== "number" || !Number.isFinite(value);
+}
+
+/**
+ * Returns a comparator for `direction` that puts missing values (null, such
+ * as a revenue no row reported) after every number in both directions. The
+ * grid's own number comparator sorts them first when ascending.
+ */
+export function missingLastComparator(
+  direction: GridSortDirection,
+): GridComparatorFn<number | null> {
+  const sign = direction === "desc" ? -1 : 1;
+  return (left, right) => {
+    if (isMissing(left) || isMissing(right))
+      return Number(isMissing(left)) - Number(isMissing(right));
+    return sign * (Number(left) - Number(right));
+  };
+}
+
 function metricColumn(
   column: MetricColumn,
   currency: string,
@@ -74,6 +98,7 @@ function metricColumn(
     ),
     valueFormatter: (value: number | null) =>
       formatMetric(value, column.unit, column.currency ?? currency, locale),
+    getSortComparator: missingLastComparator,
   };
 }
 

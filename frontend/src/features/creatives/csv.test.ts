@@ -49,6 +49,25 @@ describe("buildCreativesCsv", () => {
   });
 });
 
+describe("buildCreativesCsv with platform revenue", () => {
+  const platformColumns = [
+    { field: "revenue", headerName: "Platform revenue" },
+    { field: "roas", headerName: "ROAS" },
+    { field: "platform_roas", headerName: "Platform ROAS" },
+  ];
+  const rows = [
+    creativeRow("c1", 60, { revenue: 12.34, roas: 0.2057 }),
+    creativeRow("c2", 15, { revenue: null, roas: null }),
+  ];
+  const lines = buildCreativesCsv(context, platformColumns, rows).split("\r\n");
+
+  it("leaves a missing revenue empty, not 0", () => {
+    expect(lines[7]).toBe("Creative ID,Platform revenue,ROAS,Platform ROAS");
+    expect(lines[8]).toBe("c1,12.34,0.2057,");
+    expect(lines[9]).toBe("c2,,,");
+  });
+});
+
 describe("csvFileName", () => {
   it("names the view", () => {
     expect(csvFileName({ ...context, customerId: "Acme Inc/EU" })).toBe(
