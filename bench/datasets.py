@@ -2,6 +2,7 @@
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -56,6 +57,9 @@ class Dataset:
     fact_rows: int
     derived_rows: int
     load_seconds: float
+    # CPU seconds of PostgreSQL and of `creatives demo` during the load, or None when the
+    # server's processes cannot be read from this machine.
+    load_cpu_seconds: float | None = None
 
 
 def libpq(url: str) -> str:
@@ -93,12 +97,43 @@ def recreate_database(server_url: str, database: str) -> None:
         conn.execute(f'CREATE DATABASE "{database}"')
 
 
-def _run_demo(url: str, scale: Scale, log_file: Path) -> float:
-    """Run `creatives demo --facts-only` into `url`; its log, with each customer's step times, goes to `log_file`."""
+def _server_cpu_seconds(url: str) -> float | None:
+    """Return the CPU time of a local server's postmaster and its ended child processes.
+
+    Backends add their CPU time to the postmaster's children fields when they exit, so the
+    difference over a run counts every connection that ended during it. A remote server,
+    or one whose files this user cannot read, gives None.
+    """
+    try:
+        with psycopg.connect(url) as conn:
+            data_directory = conn.execute("SHOW data_directory").fetchone()
+        if data_directory is None:
+            return None
+        pid = (Path(data_directory[0]) / "postmaster.pid").read_text().split()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (psycopg.Error, OSError, IndexError):
+        return None
+    # Fields 14 to 17 of /proc/PID/stat: utime, stime, cutime, cstime, in clock ticks.
+    ticks = sum(int(value) for value in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run_demo(url: str, scale: Scale, log_file: Path) -> tuple[float, float | None]:
+    """Run `creatives demo --facts-only` into `url`; return its wall and CPU seconds.
+
+    Its log, with each customer's step times, goes to `log_file`.
+    """
     environment = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "INFO"}
     subprocess.run(
         [CREATIVES, "migrate"], env=environment, check=True, capture_output=True
     )
+    server_before = _server_cpu_seconds(url)
+    client_before = _children_cpu_seconds()
     started = time.perf_counter()
     with log_file.open("w") as log:
         subprocess.run(
@@ -108,7 +143,12 @@ def _run_demo(url: str, scale: Scale, log_file: Path) -> float:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    server_after = _server_cpu_seconds(url)
+    if server_before is None or server_after is None:
+        return seconds, None
+    client = _children_cpu_seconds() - client_before
+    return seconds, server_after - server_before + client
 
 
 def prepare(server_url: str, scale: Scale, results: Path, rebuild: bool) -> Dataset:
@@ -128,17 +168,19 @@ def prepare(server_url: str, scale: Scale, results: Path, rebuild: bool) -> Data
                 saved["fact_rows"],
                 saved["derived_rows"],
                 saved["load_seconds"],
+                saved.get("load_cpu_seconds"),
             )
 
     print(f"Building the {scale.name} dataset in {database} ...", flush=True)
     recreate_database(server_url, database)
-    seconds = _run_demo(url, scale, results / f"demo-{scale.name}.log")
+    seconds, cpu_seconds = _run_demo(url, scale, results / f"demo-{scale.name}.log")
     dataset = Dataset(
         scale,
         url,
         _count(url, "pixel_event_integrated_data"),
         _count(url, "ad_event_cumulative"),
         seconds,
+        cpu_seconds,
     )
     marker.write_text(
         json.dumps(
@@ -147,6 +189,7 @@ def prepare(server_url: str, scale: Scale, results: Path, rebuild: bool) -> Data
                 "fact_rows": dataset.fact_rows,
                 "derived_rows": dataset.derived_rows,
                 "load_seconds": seconds,
+                "load_cpu_seconds": cpu_seconds,
             }
         )
     )

@@ -356,6 +356,49 @@ async def test_load_csv_refreshes_derived(db: AsyncEngine, tmp_path: Path) -> No
     assert rows[0].sums.spend == Decimal(320)
 
 
+async def _running_spend(conn: AsyncConnection, ev: str) -> list[tuple[date, Decimal]]:
+    result = await conn.execute(
+        text(
+            "SELECT date_column, spend FROM creatives.ad_event_cumulative "
+            "WHERE customer_name = '23' AND ev = :ev ORDER BY date_column"
+        ),
+        {"ev": ev},
+    )
+    return [(row.date_column, row.spend) for row in result]
+
+
+async def test_refresh_of_events_with_disjoint_days(db: AsyncEngine) -> None:
+    day = date(2024, 5, 1)
+    async with db.begin() as conn:
+        await factories.customer(conn, "23")
+        await factories.facts(
+            conn,
+            [
+                factories.fact("23", "A", day, "early", spend=Decimal(1)),
+                factories.fact("23", "A", day + timedelta(days=1), "early", spend=2),
+                factories.fact("23", "A", day + timedelta(days=9), "late", spend=5),
+            ],
+        )
+        early = await _running_spend(conn, "early")
+        late = await _running_spend(conn, "late")
+        # A later fact of the early event: the days between are filled with the old total.
+        await factories.facts(
+            conn,
+            [factories.fact("23", "A", day + timedelta(days=4), "early", spend=4)],
+        )
+        extended = await _running_spend(conn, "early")
+
+    assert early == [(day, 1), (day + timedelta(days=1), 3)]
+    assert late == [(day + timedelta(days=9), 5)]
+    assert extended == [
+        (day, 1),
+        (day + timedelta(days=1), 3),
+        (day + timedelta(days=2), 3),
+        (day + timedelta(days=3), 3),
+        (day + timedelta(days=4), 7),
+    ]
+
+
 async def test_load_csv_again_replaces_rows_with_the_same_key(
     db: AsyncEngine, tmp_path: Path
 ) -> None:

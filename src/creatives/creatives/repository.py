@@ -18,25 +18,33 @@ ZERO = Decimal(0)
 METRIC_NAMES = ("spend", "clicks", "impressions", "sessions", "conversions", "revenue")
 
 
-def _outer_sums_sql() -> str:
-    return ", ".join(f"sum(s.{name}) AS {name}" for name in METRIC_NAMES)
+def _sums_sql(source: str) -> str:
+    return ", ".join(f"sum({source}{name}) AS {name}" for name in METRIC_NAMES)
 
 
 # The fallback id repeats creative_id_for_ad() for ads the grouping has not seen yet.
 _CREATIVE_ID = "coalesce(ac.creative_id, 'a_' || left(md5(coalesce(s.ad_id, '')), 16))"
 
-# The days to look up for a range, clamped to the event's data: the running totals of the
-# day before the range are subtracted from those of its last day. No row when the range
-# misses the event's data entirely.
-_BOUNDS_SQL = """
-    bounds AS (
+
+def _bounds_sql(name: str, event: str) -> str:
+    """Select, as CTE `name`, the days to look up for the range of the event `event`.
+
+    The range is clamped to the event's data: the running totals of the day before the
+    range are subtracted from those of its last day. No row when the range misses the
+    event's data entirely.
+    """
+    return f"""
+    {name} AS (
         SELECT least(CAST(:start_date AS date) - 1, last_day) AS before_day,
                least(CAST(:end_date AS date), last_day) AS end_day
         FROM creatives.event_day_range
-        WHERE customer_name = :customer AND ev = :event
+        WHERE customer_name = :customer AND ev = {event}
           AND first_day <= :end_date AND last_day >= :start_date
     )
 """
+
+
+_BOUNDS_SQL = _bounds_sql("bounds", ":event")
 
 
 def _difference_sql(attribution: Attribution, end: str, before: str) -> str:
@@ -64,44 +72,149 @@ def _difference_sql(attribution: Attribution, end: str, before: str) -> str:
     return ", ".join(differences)
 
 
-def _metrics_sql(attribution: Attribution) -> str:
-    # Each day's rows are one index range scan (the PK leads with customer, event and day),
-    # so the cost depends on the number of ads, not on the length of the range. MATERIALIZED
-    # keeps each a single scan, joined by hash on ad_id; inlined, the planner probed the
-    # index once per ad.
+# Sort keys of the page query. Ratios sort by the rounded value the row shows, with the
+# places of `metrics.compute_ratios`. A missing value (no revenue value, no platform
+# figures, a zero denominator) is NULL and goes last, and so does a creative without copy.
+# Copy sorts case-insensitively by code point.
+SORT_KEYS = {
+    "ad_copy": 'lower(f.ad_copy COLLATE "default") COLLATE "C"',
+    **{name: f"f.{name}" for name in METRIC_NAMES},
+    "roas": "round(f.revenue / nullif(f.spend, 0), 4)",
+    "platform_roas": "round(f.platform_revenue / nullif(f.platform_spend, 0), 4)",
+    "ctr": "round(f.clicks / nullif(f.impressions, 0), 6)",
+    "cpc": "round(f.spend / nullif(f.clicks, 0), 4)",
+    "cpm": "round(f.spend * 1000 / nullif(f.impressions, 0), 4)",
+    "cpa": "round(f.spend / nullif(f.conversions, 0), 4)",
+    "conversion_rate": "round(f.conversions / nullif(f.sessions, 0), 6)",
+}
+
+
+def _order_sql(sort_field: str, descending: bool) -> str:
+    direction = "DESC" if descending else "ASC"
+    return (
+        f"{SORT_KEYS[sort_field]} {direction} NULLS LAST, "
+        f'f.creative_id COLLATE "C" {direction}'
+    )
+
+
+# The search looks in the copy and the ad ids, joined with spaces in the order they show.
+# NOTE: lower() folds case by the database's locale, which leaves a few letters that
+# Python's casefold() changes (such as ß) as they are.
+_SEARCH_TEXT_SQL = """,
+        string_agg(s.ad_id, ' ' ORDER BY s.ad_id COLLATE "default") AS ad_id_text"""
+_SEARCH_FILTER_SQL = """
+        WHERE strpos(
+            lower(concat_ws(' ', coalesce(c.ad_copy, ''), t.ad_id_text) COLLATE "default"),
+            lower(CAST(:search AS text) COLLATE "default")
+        ) > 0"""
+
+
+def _ad_sums_sql(attribution: Attribution, bounds: str, event: str) -> str:
+    """Select each ad's sums over the range, with its creative id, for one event."""
     return f"""
-    WITH {_BOUNDS_SQL},
-    end_totals AS MATERIALIZED (
-        SELECT c.* FROM bounds
-        JOIN creatives.ad_event_cumulative c
-          ON c.customer_name = :customer AND c.ev = :event
-         AND c.date_column = bounds.end_day
-    ),
-    before_totals AS MATERIALIZED (
-        SELECT c.* FROM bounds
-        JOIN creatives.ad_event_cumulative c
-          ON c.customer_name = :customer AND c.ev = :event
-         AND c.date_column = bounds.before_day
-    ),
-    ad_sums AS (
-        SELECT e.ad_id, {_difference_sql(attribution, "e", "b")}
-        FROM end_totals e
-        LEFT JOIN before_totals b ON b.ad_id = e.ad_id
-        WHERE e.fact_rows > coalesce(b.fact_rows, 0)
-    ),
-    creative_sums AS (
-        SELECT {_CREATIVE_ID} AS creative_id,
-               array_agg(s.ad_id ORDER BY s.ad_id COLLATE "default") AS ad_ids,
-               {_outer_sums_sql()}
-        FROM ad_sums s
+        SELECT s.ad_id, {_CREATIVE_ID} AS creative_id,
+               {_difference_sql(attribution, "s", "b")}
+        FROM creatives.ad_event_cumulative s
+        LEFT JOIN creatives.ad_event_cumulative b
+          ON b.customer_name = :customer AND b.ev = {event}
+         AND b.date_column = (SELECT before_day FROM {bounds}) AND b.ad_id = s.ad_id
         LEFT JOIN creatives.ad_creative ac
           ON ac.customer_name = :customer AND ac.ad_id = s.ad_id
-        GROUP BY 1
+        WHERE s.customer_name = :customer AND s.ev = {event}
+          AND s.date_column = (SELECT end_day FROM {bounds})
+          AND s.fact_rows > coalesce(b.fact_rows, 0)
+    """
+
+
+def _platform_ctes_sql(attribution: Attribution) -> str:
+    """Select the platform's spend and value per creative over the same days.
+
+    They are read from the running totals of the platform event; a creative the platform
+    has no rows for in the range has none.
+    """
+    platform_ads = _ad_sums_sql(attribution, "platform_bounds", ":platform_event")
+    return f"""
+    {_bounds_sql("platform_bounds", ":platform_event")},
+    platform_creatives AS (
+        SELECT a.creative_id, sum(a.spend) AS platform_spend,
+               sum(a.revenue) AS platform_revenue
+        FROM ({platform_ads}) a
+        GROUP BY a.creative_id
+    ),"""
+
+
+_PLATFORM_JOIN = """
+        LEFT JOIN platform_creatives p ON p.creative_id = t.creative_id"""
+_PLATFORM_COLUMNS = "p.platform_spend, p.platform_revenue"
+_NO_PLATFORM_COLUMNS = (
+    "CAST(NULL AS numeric) AS platform_spend, CAST(NULL AS numeric) AS platform_revenue"
+)
+
+
+def _page_sql(
+    attribution: Attribution, order: str, search: bool, platform: bool
+) -> str:
+    # Each day's rows are one index range scan (the PK leads with customer, event and day),
+    # so the cost depends on the number of ads, not on the length of the range. The days
+    # are scalar subqueries, so both scans return their rows in ad_id order and are merged
+    # without a sort or a probe per ad. Grouping, totals, order and page are all taken here,
+    # so only the requested rows leave the database: the first row has the totals over
+    # every creative that matches, the others are the page in order. The platform figures,
+    # when asked for, are two more such scans of the platform event.
+    search_text = _SEARCH_TEXT_SQL if search else ""
+    search_filter = _SEARCH_FILTER_SQL if search else ""
+    platform_ctes = ""
+    platform_join = ""
+    platform_columns = _NO_PLATFORM_COLUMNS
+    if platform:
+        platform_ctes = _platform_ctes_sql(attribution)
+        platform_join = _PLATFORM_JOIN
+        platform_columns = _PLATFORM_COLUMNS
+    return f"""
+    WITH {_BOUNDS_SQL},{platform_ctes}
+    ad_creatives AS MATERIALIZED (
+        {_ad_sums_sql(attribution, "bounds", ":event")}
+    ),
+    creative_totals AS (
+        SELECT s.creative_id, {_sums_sql("s.")}{search_text}
+        FROM ad_creatives s
+        GROUP BY s.creative_id
+    ),
+    filtered AS MATERIALIZED (
+        SELECT t.*, c.ad_copy, {platform_columns}
+        FROM creative_totals t
+        LEFT JOIN creatives.creative c
+          ON c.customer_name = :customer AND c.creative_id = t.creative_id{platform_join}
+        {search_filter}
+    ),
+    page AS MATERIALIZED (
+        SELECT f.*, row_number() OVER (ORDER BY {order}) AS position
+        FROM filtered f
+        ORDER BY position
+        LIMIT :limit OFFSET :offset
+    ),
+    page_ads AS (
+        SELECT a.creative_id,
+               array_agg(a.ad_id ORDER BY a.ad_id COLLATE "default") AS ad_ids
+        FROM ad_creatives a
+        JOIN page p ON p.creative_id = a.creative_id
+        GROUP BY a.creative_id
     )
-    SELECT s.*, c.ad_copy, c.ad_copies
-    FROM creative_sums s
+    SELECT 0 AS position, count(*) AS row_count, CAST(NULL AS text) AS creative_id,
+           CAST(NULL AS text) AS ad_copy, CAST(NULL AS jsonb) AS ad_copies,
+           CAST(NULL AS text[]) AS ad_ids, {_sums_sql("")},
+           sum(platform_spend) AS platform_spend,
+           sum(platform_revenue) AS platform_revenue
+    FROM filtered
+    UNION ALL
+    SELECT p.position, NULL, p.creative_id, p.ad_copy, c.ad_copies, a.ad_ids,
+           {", ".join(f"p.{name}" for name in METRIC_NAMES)},
+           p.platform_spend, p.platform_revenue
+    FROM page p
+    JOIN page_ads a ON a.creative_id = p.creative_id
     LEFT JOIN creatives.creative c
-      ON c.customer_name = :customer AND c.creative_id = s.creative_id
+      ON c.customer_name = :customer AND c.creative_id = p.creative_id
+    ORDER BY position
     """
 
 
@@ -158,6 +271,8 @@ class CreativeSums:
     ad_copies: list[str]
     ad_ids: list[str]
     sums: Sums
+    # The ad platform's figures of the creative, when they were asked for and it has any.
+    platform: Sums | None = None
 
 
 def sums_from_row(mapping: Any) -> Sums:
@@ -176,6 +291,84 @@ def sums_from_row(mapping: Any) -> Sums:
     )
 
 
+def platform_sums_from_row(mapping: Any) -> Sums | None:
+    """Read the platform's spend and value, or None when there were no platform rows."""
+    if mapping["platform_spend"] is None:
+        return None
+    return Sums(spend=mapping["platform_spend"], revenue=mapping["platform_revenue"])
+
+
+@dataclass(frozen=True)
+class CreativePage:
+    """One page of creatives in order, with the totals and count of every matching one.
+
+    `platform_totals` sums the platform figures of the matching creatives that have any.
+    """
+
+    rows: list[CreativeSums]
+    totals: Sums
+    row_count: int
+    platform_totals: Sums | None = None
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    sort_field: str = "spend"
+    descending: bool = True
+    search: str | None = None
+    offset: int = 0
+    limit: int | None = None
+    # The event whose figures give each creative its platform ROAS, or None for none.
+    platform_event: str | None = None
+
+
+async def creative_page(
+    conn: AsyncConnection,
+    customer: str,
+    event: str,
+    start_date: date,
+    end_date: date,
+    attribution: Attribution,
+    request: PageRequest,
+) -> CreativePage:
+    """Sum per creative, then sort, filter and page in the database."""
+    searching = bool(request.search)
+    params: dict[str, Any] = {
+        "customer": customer,
+        "event": event,
+        "start_date": start_date,
+        "end_date": end_date,
+        "offset": request.offset,
+        "limit": request.limit,
+    }
+    if searching:
+        params["search"] = request.search
+    platform = request.platform_event is not None
+    if platform:
+        params["platform_event"] = request.platform_event
+    order = _order_sql(request.sort_field, request.descending)
+    sql = _page_sql(attribution, order, searching, platform)
+    result = await conn.execute(text(sql), params)
+    totals_row, *page_rows = result.all()
+    rows = [
+        CreativeSums(
+            creative_id=row.creative_id,
+            ad_copy=row.ad_copy,
+            ad_copies=list(row.ad_copies or []),
+            ad_ids=list(row.ad_ids),
+            sums=sums_from_row(row._mapping),
+            platform=platform_sums_from_row(row._mapping),
+        )
+        for row in page_rows
+    ]
+    return CreativePage(
+        rows,
+        sums_from_row(totals_row._mapping),
+        totals_row.row_count,
+        platform_sums_from_row(totals_row._mapping),
+    )
+
+
 async def creative_sums(
     conn: AsyncConnection,
     customer: str,
@@ -184,23 +377,11 @@ async def creative_sums(
     end_date: date,
     attribution: Attribution,
 ) -> list[CreativeSums]:
-    params = {
-        "customer": customer,
-        "event": event,
-        "start_date": start_date,
-        "end_date": end_date,
-    }
-    result = await conn.execute(text(_metrics_sql(attribution)), params)
-    return [
-        CreativeSums(
-            creative_id=row.creative_id,
-            ad_copy=row.ad_copy,
-            ad_copies=list(row.ad_copies or []),
-            ad_ids=list(row.ad_ids),
-            sums=sums_from_row(row._mapping),
-        )
-        for row in result
-    ]
+    """Return every creative with facts in the range, highest spend first."""
+    page = await creative_page(
+        conn, customer, event, start_date, end_date, attribution, PageRequest()
+    )
+    return page.rows
 
 
 async def daily_sums(

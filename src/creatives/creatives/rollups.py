@@ -11,7 +11,7 @@ only code that writes them.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -45,8 +45,6 @@ VALUED_COLUMNS = (
     "event_value_attr_window_30",
 )
 ALL_DAYS = date(1, 1, 1)
-# One sort of a large customer's facts; the default 4 MB would spill it to disk.
-REFRESH_WORK_MEM = "1GB"
 
 
 @dataclass(frozen=True)
@@ -110,88 +108,59 @@ INSERT_EVENT_RANGES = text(
 )
 
 
+EVENT_DAYS = text(
+    """
+    SELECT ev, first_day, last_day FROM creatives.event_day_range
+    WHERE customer_name = :customer
+    """
+)
+
+
 def valued_rows_column(name: str) -> str:
     """Return the column that counts the valued fact rows of the revenue column `name`."""
     return f"{name}_rows"
 
 
-def _running_totals_sql() -> str:
+def _day_totals_sql() -> str:
     counts = [valued_rows_column(name) for name in VALUED_COLUMNS]
-    columns = ", ".join([*SUMMED_COLUMNS, *counts])
-    seed_columns = ", ".join(f"c.{name}" for name in [*SUMMED_COLUMNS, *counts])
+    stored = [*SUMMED_COLUMNS, *counts]
+    columns = ", ".join(stored)
+    fact_sums = ", ".join(f"sum({name}) AS {name}" for name in SUMMED_COLUMNS)
+    # count() skips NULL, so each count grows only by the day's rows that carried a value.
     fact_counts = "".join(
-        f", CAST({name} IS NOT NULL AS integer) AS {count}"
+        f", count({name}) AS {count}"
         for name, count in zip(VALUED_COLUMNS, counts, strict=True)
     )
-    running = ",\n".join(
-        f"sum({name}) OVER w AS {name}" for name in [*SUMMED_COLUMNS, *counts]
+    totals = ", ".join(
+        f"coalesce(p.{name}, 0) + coalesce(f.{name}, 0)" for name in stored
     )
-    totals = ", ".join(f"coalesce({name}, 0)" for name in [*SUMMED_COLUMNS, *counts])
-    # Seeds are the last kept rows of each event: those of the day before start_date, or of
-    # the event's old last day when that is earlier. Merged in front of the new facts, they
-    # carry the earlier totals into the running sums. After the window, the last row of each
-    # day contains that day's totals, and it repeats on every day until the ad's next fact day
-    # (or the event's last day), which makes the table dense. Days after a seed day are
-    # written, so a gap between the old last day and start_date is filled too.
-    # Both sorts lead with integer keys, which compare far faster than the text ids. The
-    # final order puts each event's days in key order, so the inserts append to the index
-    # and one day's rows share heap pages; the order of ads within a day does not matter.
+    # One day's rows are the rows of the day before plus that day's facts, per event and ad.
+    # An ad that had no row the day before starts on its first fact. Both inputs are one
+    # index range scan per event, so a day costs about the same whatever the length of the
+    # history, and the history is never sorted as a whole.
     return f"""
     INSERT INTO creatives.ad_event_cumulative
         (customer_name, ev, date_column, ad_id, fact_rows, {columns})
-    WITH seed_days AS (
-        SELECT * FROM unnest(CAST(:seed_events AS text[]), CAST(:seed_days AS date[]))
-            AS s(ev, day)
-    ),
-    seeds AS (
-        SELECT c.ev, c.ad_id, c.date_column, c.fact_rows, {seed_columns}
-        FROM seed_days s
-        JOIN creatives.ad_event_cumulative c
-          ON c.customer_name = :customer AND c.ev = s.ev AND c.date_column = s.day
-    ),
-    new_facts AS (
+    SELECT :customer, coalesce(f.ev, p.ev), CAST(:day AS date),
+           coalesce(f.ad_id, p.ad_id),
+           coalesce(p.fact_rows, 0) + coalesce(f.fact_rows, 0), {totals}
+    FROM (
+        SELECT * FROM creatives.ad_event_cumulative
+        WHERE customer_name = :customer AND ev = ANY(CAST(:events AS text[]))
+          AND date_column = CAST(:day AS date) - 1
+    ) p
+    FULL JOIN (
         SELECT ev COLLATE "C" AS ev, coalesce(ad_id, '') COLLATE "C" AS ad_id,
-               date_column, 1 AS fact_rows, {", ".join(SUMMED_COLUMNS)}{fact_counts}
+               count(*) AS fact_rows, {fact_sums}{fact_counts}
         FROM creatives.pixel_event_integrated_data
         WHERE customer_name = :customer AND ev = ANY(CAST(:events AS text[]))
-          AND date_column >= :start_date
-    ),
-    running AS (
-        SELECT ev, ad_id, date_column,
-               lead(date_column) OVER w AS next_day,
-               sum(fact_rows) OVER w AS fact_rows,
-               {running}
-        FROM (SELECT * FROM seeds UNION ALL SELECT * FROM new_facts) merged
-        WINDOW w AS (
-            PARTITION BY hashtextextended(ad_id, 0), ev, ad_id
-            ORDER BY date_column ROWS UNBOUNDED PRECEDING
-        )
-    ),
-    day_totals AS (
-        SELECT r.*, er.last_day,
-               coalesce(sd.day + 1, CAST(:start_date AS date)) AS first_new_day
-        FROM running r
-        JOIN creatives.event_day_range er
-          ON er.customer_name = :customer AND er.ev = r.ev
-        LEFT JOIN seed_days sd ON sd.ev = r.ev
-        WHERE r.next_day IS DISTINCT FROM r.date_column
-    ),
-    expanded AS (
-        SELECT t.*,
-               t.date_column + generate_series(
-                   greatest(t.first_new_day, t.date_column) - t.date_column,
-                   coalesce(t.next_day - 1, t.last_day) - t.date_column
-               ) AS day
-        FROM day_totals t
-    )
-    SELECT :customer, ev, day, ad_id, fact_rows, {totals}
-    FROM expanded
-    ORDER BY array_position(CAST(:events AS text[]), CAST(ev AS text)), day,
-             hashtextextended(ad_id, 0)
+          AND date_column = CAST(:day AS date)
+        GROUP BY 1, 2
+    ) f ON f.ev = p.ev AND f.ad_id = p.ad_id
     """
 
 
-INSERT_RUNNING_TOTALS = text(_running_totals_sql())
+INSERT_DAY_TOTALS = text(_day_totals_sql())
 
 
 async def refresh_derived(
@@ -253,27 +222,34 @@ async def _insert_running_totals(
     seeds: list[tuple[str, date]],
     events: list[str],
 ) -> int:
-    if not events:
+    days = await _days_to_write(conn, customer, since, dict(seeds))
+    if not events or not days:
         return 0
-    # Restored afterwards, so the caller's later statements keep their own setting. A failed
-    # insert aborts the transaction, which undoes the setting anyway.
-    previous = (await conn.execute(text("SHOW work_mem"))).scalar_one()
-    await _set_work_mem(conn, REFRESH_WORK_MEM)
-    result = await conn.execute(
-        INSERT_RUNNING_TOTALS,
-        {
-            "customer": customer,
-            "start_date": since,
-            "events": events,
-            "seed_events": [ev for ev, _ in seeds],
-            "seed_days": [day for _, day in seeds],
-        },
-    )
-    await _set_work_mem(conn, str(previous))
-    return int(result.rowcount)
+    rows = 0
+    day = min(first for first, _ in days.values())
+    last = max(end for _, end in days.values())
+    while day <= last:
+        active = [ev for ev, (first, end) in days.items() if first <= day <= end]
+        if active:
+            result = await conn.execute(
+                INSERT_DAY_TOTALS, {"customer": customer, "day": day, "events": active}
+            )
+            rows += int(result.rowcount)
+        day += timedelta(days=1)
+    return rows
 
 
-async def _set_work_mem(conn: AsyncConnection, value: str) -> None:
-    await conn.execute(
-        text("SELECT set_config('work_mem', :value, true)"), {"value": value}
-    )
+async def _days_to_write(
+    conn: AsyncConnection, customer: str, since: date, seeds: dict[str, date]
+) -> dict[str, tuple[date, date]]:
+    """Return, per event, the first and last day whose rows are rewritten.
+
+    An event with a seed continues the day after its seed, which also fills a gap between
+    its old last day and `since`. Any other event starts at its first fact.
+    """
+    days = {}
+    for row in await conn.execute(EVENT_DAYS, {"customer": customer}):
+        seed = seeds.get(row.ev)
+        first = seed + timedelta(days=1) if seed else max(since, row.first_day)
+        days[row.ev] = (first, row.last_day)
+    return days

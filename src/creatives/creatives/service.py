@@ -33,7 +33,6 @@ MAX_RANGE_DAYS = 3 * 366
 MAX_PAGE_SIZE = 1000
 DEFAULT_EVENT = "order_completed"
 DEFAULT_RANGE_DAYS = 30
-RATIO_FIELDS = ("roas", "ctr", "cpc", "cpm", "cpa", "conversion_rate")
 PLATFORM_ROAS = "platform_roas"
 PLATFORM_ATTRIBUTION_LABEL = "Reported by the ad platform, with its own attribution"
 SORTABLE_FIELDS = (
@@ -52,8 +51,6 @@ SORTABLE_FIELDS = (
     "cpa",
     "conversion_rate",
 )
-# The platform's sums per creative id, beside the metrics of a pixel event.
-PlatformSums = dict[str, Sums]
 
 
 @dataclass(frozen=True)
@@ -208,94 +205,25 @@ def _platform_roas(sums: Sums | None) -> float | None:
     return _number(compute_ratios(sums).roas)
 
 
-def _matches(item: repository.CreativeSums, needle: str) -> bool:
-    haystack = " ".join([item.ad_copy or "", *item.ad_ids]).casefold()
-    return needle in haystack
-
-
-def _sort_value(
-    item: repository.CreativeSums, field: str, platform: PlatformSums
-) -> float | str | None:
-    """Return the value a row shows in `field`, without building the whole row."""
-    if field == "ad_copy":
-        return item.ad_copy
-    if field == PLATFORM_ROAS:
-        return _platform_roas(platform.get(item.creative_id))
-    if field in RATIO_FIELDS:
-        return _number(getattr(compute_ratios(item.sums), field))
-    return _number(getattr(item.sums, field))
-
-
-def _sort_creatives(
-    items: list[repository.CreativeSums],
-    field: str,
-    descending: bool,
-    platform: PlatformSums,
-) -> list[repository.CreativeSums]:
-    def key(item: repository.CreativeSums) -> tuple[bool, float | str, str]:
-        value = _sort_value(item, field, platform)
-        # Undefined values (no copy, no revenue value, a ratio over zero) go last in
-        # either direction.
-        missing = value is None
-        if field == "ad_copy":
-            sortable: float | str = str(value or "").casefold()
-        else:
-            sortable = value if value is not None else 0.0
-        return (missing != descending, sortable, item.creative_id)
-
-    return sorted(items, key=key, reverse=descending)
-
-
-def _creative_row(item: repository.CreativeSums, platform: PlatformSums) -> CreativeRow:
+def _creative_row(item: repository.CreativeSums) -> CreativeRow:
     return CreativeRow(
         id=item.creative_id,
         ad_copy=item.ad_copy,
         ad_copies=item.ad_copies,
         ad_ids=item.ad_ids,
-        platform_roas=_platform_roas(platform.get(item.creative_id)),
+        platform_roas=_platform_roas(item.platform),
         **metric_values(item.sums),
     )
 
 
-async def _platform_sums(
-    conn: AsyncConnection, customer: CustomerPublic, query: MetricsQuery
-) -> PlatformSums | None:
-    """Return the imported platform figures per creative for the range of `query`.
+def _platform_event(event: str, events: list[str]) -> str | None:
+    """Return the event whose figures give the platform ROAS beside `event`, if any.
 
-    None when they do not apply: for the platform event itself, and for a customer
-    without imported platform data.
+    None for the platform event itself, and for a customer without imported platform data.
     """
-    if query.event == PLATFORM_EVENT:
+    if event == PLATFORM_EVENT or PLATFORM_EVENT not in events:
         return None
-    events = {name for name, _, _ in await repository.event_ranges(conn, customer.id)}
-    if PLATFORM_EVENT not in events:
-        return None
-    # Imported rows store the platform's value in every window column, so any window
-    # reads the same figures.
-    items = await repository.creative_sums(
-        conn,
-        customer.id,
-        PLATFORM_EVENT,
-        query.start_date,
-        query.end_date,
-        query.attribution,
-    )
-    return {item.creative_id: item.sums for item in items}
-
-
-def _platform_totals(
-    items: list[repository.CreativeSums], platform: PlatformSums
-) -> Sums | None:
-    """Sum the platform figures of the listed creatives, or None when none has any."""
-    listed = [
-        platform[item.creative_id] for item in items if item.creative_id in platform
-    ]
-    if not listed:
-        return None
-    totals = Sums()
-    for sums in listed:
-        totals.add(sums)
-    return totals
+    return PLATFORM_EVENT
 
 
 async def _unattributed(
@@ -327,47 +255,45 @@ async def get_metrics(
     sort_field, descending = parse_sort(query.sort)
     validate_page(query.page, query.page_size)
 
-    grouped = await repository.creative_sums(
+    # Grouping, totals, search, order and page are done in SQL, so only the rows of the
+    # requested page leave the database. Copy is grouped after collapsing whitespace, so
+    # the search collapses it too.
+    search = " ".join((query.search or "").split()) or None
+    events = await _event_names(conn, customer)
+    platform_event = _platform_event(query.event, events)
+    page = await repository.creative_page(
         conn,
         customer.id,
         query.event,
         query.start_date,
         query.end_date,
         query.attribution,
+        repository.PageRequest(
+            sort_field=sort_field,
+            descending=descending,
+            search=search,
+            offset=(query.page - 1) * query.page_size,
+            limit=query.page_size,
+            platform_event=platform_event,
+        ),
     )
-    if not grouped:
-        await require_event(conn, customer, query.event)
-    if query.search and query.search.strip():
-        # Copy is grouped after collapsing whitespace, so the search collapses it too.
-        needle = " ".join(query.search.split()).casefold()
-        grouped = [item for item in grouped if _matches(item, needle)]
-
-    totals = Sums()
-    for item in grouped:
-        totals.add(item.sums)
-    platform_sums = await _platform_sums(conn, customer, query)
-    platform = platform_sums or {}
-
-    # Only the rows of the requested page are built; a large customer has thousands of
-    # creatives, and building every row cost more than the query.
-    ordered = _sort_creatives(grouped, sort_field, descending, platform)
-    first = (query.page - 1) * query.page_size
-    page = ordered[first : first + query.page_size]
+    if page.row_count == 0:
+        _require_event(events, customer, query.event)
     unattributed = await _unattributed(conn, customer, query)
     return MetricsResponse(
         columns=metric_columns(
             customer.currency,
             query.event,
             query.attribution,
-            platform_sums is not None,
+            platform_event is not None,
         ),
-        rows=[_creative_row(item, platform) for item in page],
+        rows=[_creative_row(item) for item in page.rows],
         totals=TableValues(
-            platform_roas=_platform_roas(_platform_totals(grouped, platform)),
-            **metric_values(totals),
+            platform_roas=_platform_roas(page.platform_totals),
+            **metric_values(page.totals),
         ),
         currency=customer.currency,
-        row_count=len(grouped),
+        row_count=page.row_count,
         page=query.page,
         page_size=query.page_size,
         event=query.event,
@@ -406,16 +332,24 @@ async def get_daily(
     )
 
 
-async def require_event(
-    conn: AsyncConnection, customer: CustomerPublic, event: str
-) -> None:
+async def _event_names(conn: AsyncConnection, customer: CustomerPublic) -> list[str]:
+    return [name for name, _, _ in await repository.event_ranges(conn, customer.id)]
+
+
+def _require_event(events: list[str], customer: CustomerPublic, event: str) -> None:
     """Raise 404 for an event the customer never had, so a typo does not read as zero spend."""
-    events = [name for name, _, _ in await repository.event_ranges(conn, customer.id)]
     if event not in events:
         known = ", ".join(events) or "none yet"
         raise NotFoundError(
             f"Event {event!r} not found for customer {customer.id!r}. Known events: {known}."
         )
+
+
+async def require_event(
+    conn: AsyncConnection, customer: CustomerPublic, event: str
+) -> None:
+    """Raise 404 for an event the customer never had (see `_require_event`)."""
+    _require_event(await _event_names(conn, customer), customer, event)
 
 
 async def require_creative(

@@ -146,7 +146,9 @@ def _r(k: int, day: str = "d.day_index", ad: str = "a.ad_index") -> str:
 # copies every expression into each place that uses it, so one row cost hundreds of hash calls.
 # With it, every random draw and every derived figure is computed once. The per-day figures
 # (spend, traffic, the draws shared by all events) are computed once per ad and day, before
-# the join with the events multiplies the rows.
+# the join with the events multiplies the rows. The lateral joins fix the row order to event,
+# then day, then ad. That is the order of the facts index, so its inserts append. The facts of
+# one event and day also share heap pages, and the refresh reads them a day at a time.
 FACTS_SQL = f"""
 INSERT INTO creatives.pixel_event_integrated_data (
     campaign_name, medium, source, adset_name, ad_name, bg_source, bg_source_id, date,
@@ -178,8 +180,12 @@ ad_day AS (
            {_r(9, ad="p.ad_index")} AS f7,
            {_r(10, ad="p.ad_index")} AS f1,
            {_r(11, ad="p.ad_index")} AS basket
-    FROM ad_profile p
-    CROSS JOIN LATERAL generate_series(p.first_day, p.last_day) AS d(day_index)
+    FROM generate_series(0, CAST(:days AS int) - 1) AS d(day_index)
+    CROSS JOIN LATERAL (
+        SELECT * FROM ad_profile p
+        WHERE d.day_index BETWEEN p.first_day AND p.last_day
+        OFFSET 0
+    ) p
     OFFSET 0
 ),
 spent AS (
@@ -197,7 +203,7 @@ traffic AS (
 clicks AS (
     SELECT *, round(impressions * ctr * (0.8 + 0.4 * noise)) AS clicks FROM traffic OFFSET 0
 ),
-sessions AS (
+sessions AS MATERIALIZED (
     SELECT *,
            round(clicks * (0.72 + 0.2 * noise)) + floor(3 * noise * quality) AS sessions
     FROM clicks
@@ -206,7 +212,8 @@ sessions AS (
 rows AS (
     SELECT s.*, e.ev, e.value_factor,
            floor(s.sessions * e.rate * s.quality * (0.5 + s.events_draw)) AS events_session
-    FROM sessions s CROSS JOIN demo_events e
+    FROM (SELECT * FROM demo_events ORDER BY ev) e
+    CROSS JOIN LATERAL (SELECT * FROM sessions WHERE e.ev IS NOT NULL OFFSET 0) s
     OFFSET 0
 ),
 valued AS (
@@ -319,9 +326,12 @@ async def generate_customer(
         "customer_index": customer_index,
         "seed": scale.seed,
         "start_date": scale.start_date,
+        "days": scale.days,
         "channel": customer.channel,
         "order_value": customer.average_order_value,
     }
+    # The per-day figures of every ad are kept in memory while each event reads them.
+    await conn.execute(text("SELECT set_config('work_mem', '512MB', true)"))
     await conn.execute(text(FACTS_SQL), params)
     await conn.execute(
         text(CREATIVE_SQL),
