@@ -70,7 +70,7 @@ describe("UnattributedSummary", () => {
   it("says what unattributed means per window", () => {
     renderSummary(response);
     expect(screen.getByTestId("unattributed")).toHaveTextContent(
-      "Unattributed sales had no ad click in the 7 days before the sale.",
+      "Unattributed conversions had no ad click in the 7 days before them.",
     );
   });
 
@@ -143,7 +143,7 @@ describe("UnattributedSummary", () => {
       attribution_label: "Same session (not attributed)",
     });
     expect(screen.getByTestId("unattributed")).toHaveTextContent(
-      "not made in a visit that started from an ad",
+      "did not happen in a visit that started from an ad",
     );
   });
 });

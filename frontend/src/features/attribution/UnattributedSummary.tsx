@@ -76,7 +76,7 @@ function Section({
   return (
     <Box
       component="section"
-      aria-label="Unattributed sales"
+      aria-label="Unattributed conversions"
       data-testid={testId}
       sx={{ px: 2, py: 1.5, borderBottom: 1, borderColor: "divider" }}
     >
@@ -104,9 +104,9 @@ const WINDOW_DAYS: Record<string, number> = { "1d": 1, "7d": 7, "30d": 30 };
 export function unattributedMeaning(attribution: string): string {
   const days = WINDOW_DAYS[attribution];
   if (days === undefined)
-    return "Unattributed sales were not made in a visit that started from an ad.";
+    return "Unattributed conversions did not happen in a visit that started from an ad.";
   const span = days === 1 ? "24 hours" : `${days} days`;
-  return `Unattributed sales had no ad click in the ${span} before the sale.`;
+  return `Unattributed conversions had no ad click in the ${span} before them.`;
 }
 
 /** Explains why the table's totals differ from the attributed figures. */
@@ -141,8 +141,8 @@ export function UnattributedSummary(props: UnattributedSummaryProps) {
       <Section testId="unattributed-platform">
         <Typography variant="body2" color="text.secondary">
           {event} figures are what the ad platform reports, with its own
-          attribution. The platform does not report the sales that no ad
-          received, so there are no unattributed sales to show.
+          attribution. The platform does not report the conversions that no ad
+          received, so there are no unattributed conversions to show.
         </Typography>
       </Section>
     );
@@ -151,8 +151,8 @@ export function UnattributedSummary(props: UnattributedSummaryProps) {
     return (
       <Section testId="unattributed-missing">
         <Typography variant="body2" color="text.secondary">
-          Unattributed sales are not available for {event} from {period}:
-          attribution has not run for these days, so the sales that no ad
+          Unattributed conversions are not available for {event} from {period}:
+          attribution has not run for these days, so the conversions that no ad
           received are unknown.
         </Typography>
       </Section>
