@@ -111,6 +111,19 @@ def _number(value: object) -> str:
     return f"{value:,}"
 
 
+def _money(value: Decimal) -> str:
+    """Format an amount as read: at least 2 decimals, trailing zeros beyond them dropped.
+
+    A first import sums the cells as written and a repeated one reads the stored sums, so
+    the same total must print the same either way.
+    """
+    exact = value.normalize()
+    exponent = exact.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        exact = exact.quantize(Decimal("0.01"))
+    return f"{exact:,}"
+
+
 def _cents(value: Decimal) -> str:
     """Format a converted amount, stored with 6 decimals, to 2 decimals."""
     return f"{value.quantize(Decimal('0.01')):,}"
@@ -144,8 +157,8 @@ def print_summary(summary: ImportSummary) -> None:
         typer.echo(f"Dates: {summary.period_start} to {summary.period_end}")
     for totals in summary.totals:
         typer.echo(
-            f"{totals.currency}: spend {_number(totals.spend)}, conversion value "
-            f"{_number(totals.conversion_value)}, impressions "
+            f"{totals.currency}: spend {_money(totals.spend)}, conversion value "
+            f"{_money(totals.conversion_value)}, impressions "
             f"{_number(totals.impressions)}, clicks {_number(totals.clicks)}"
         )
     typer.echo(

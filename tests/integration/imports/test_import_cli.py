@@ -30,6 +30,7 @@ async def test_cli_imports_meta_export(
     assert again.returncode == 0, again.stderr
     assert "already imported" in again.stdout
     assert "Rows read: 65, imported earlier: 65, skipped: 0" in again.stdout
+    assert "PHP: spend 66,067.60" in again.stdout
 
 
 async def test_cli_reports_bad_cell(database_url: str, imports_db: AsyncEngine) -> None:
