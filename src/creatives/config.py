@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     )
     pixel_demo_ad_id_param: str = "ad_id"
     pixel_batch_max_events: int = Field(default=5000, ge=1, le=100_000)
+    import_max_upload_mb: int = Field(
+        default=200,
+        ge=1,
+        description="Largest file the upload endpoint accepts, in MB (2**20 bytes); "
+        "larger files are imported with the `creatives import` command.",
+    )
     pixel_queue_max_events: int = Field(
         default=50_000,
         ge=1,

@@ -1,12 +1,16 @@
 """POST /api/customer/{customer}/imports: upload, summary, errors in the API's shape."""
 
+import io
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import UploadFile
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from creatives.config import Settings
+from creatives.imports.router import MEGABYTE, UploadTooLargeError, _save_upload
 from tests import factories
 from tests.api.conftest import login
 
@@ -216,3 +220,46 @@ async def test_file_name_cannot_escape(
 
     assert response.status_code == 200, response.text
     assert response.json()["file_name"] == "upload.csv"
+
+
+async def test_upload_over_limit_is_413(
+    client: httpx.AsyncClient, db: AsyncEngine, settings: Settings
+) -> None:
+    await _shop(db)
+    headers = await login(client, "admin@example.com")
+    settings.import_max_upload_mb = 1
+    content = b"x" * (MEGABYTE + 1)
+
+    response = await client.post(
+        UPLOAD,
+        headers=headers,
+        files={"file": ("big.csv", content, "text/csv")},
+        data={"platform": "meta"},
+    )
+
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "upload_too_large"
+    assert "upload limit of 1 MB" in error["message"]
+    assert "creatives import" in error["message"]
+    async with db.connect() as conn:
+        imports = (
+            await conn.execute(text("SELECT count(*) FROM creatives.ad_imports"))
+        ).scalar()
+    assert imports == 0
+
+
+def test_save_upload_counts_undeclared_length(tmp_path: Path) -> None:
+    # A chunked request declares no length, so the copy itself enforces the limit.
+    upload = UploadFile(io.BytesIO(b"x" * 11), filename="chunked.csv")
+
+    with pytest.raises(UploadTooLargeError, match=r"chunked\.csv exceeds"):
+        _save_upload(upload, tmp_path, limit=10)
+
+
+def test_save_upload_accepts_file_at_limit(tmp_path: Path) -> None:
+    upload = UploadFile(io.BytesIO(b"x" * 10), filename="exact.csv")
+
+    path = _save_upload(upload, tmp_path, limit=10)
+
+    assert path.read_bytes() == b"x" * 10

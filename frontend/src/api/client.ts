@@ -113,7 +113,8 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   }
 }
 
-async function readError(response: Response): Promise<ApiError> {
+/** Converts a failed response into an ApiError, with the server's message when sent. */
+export async function readError(response: Response): Promise<ApiError> {
   const requestId = response.headers.get("X-Request-ID");
   const body = await response.json().catch(() => null);
 

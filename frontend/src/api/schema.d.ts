@@ -676,6 +676,40 @@ export interface components {
             /** Status */
             status: string;
         };
+        /** ImportErrorBody */
+        ImportErrorBody: {
+            /** Code */
+            code: string;
+            /** Fields */
+            fields?: components["schemas"]["ImportProblem"][] | null;
+            /** Message */
+            message: string;
+        };
+        /**
+         * ImportErrorResponse
+         * @description The API's error shape, with the file position of each problem.
+         */
+        ImportErrorResponse: {
+            error: components["schemas"]["ImportErrorBody"];
+        };
+        /**
+         * ImportProblem
+         * @description One problem of a rejected file, with the cell it was found in when known.
+         */
+        ImportProblem: {
+            /** Column */
+            column?: string | null;
+            /** Field */
+            field: string;
+            /** File */
+            file?: string | null;
+            /** Line */
+            line?: number | null;
+            /** Message */
+            message: string;
+            /** Value */
+            value?: string | null;
+        };
         /**
          * ImportSummary
          * @description Summary of one import: rows read, stored and skipped, totals, date range.
@@ -1521,13 +1555,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The file exceeds the upload limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Invalid file or options; fields name the file, line, column and value */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ImportErrorResponse"];
                 };
             };
         };

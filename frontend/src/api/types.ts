@@ -1,4 +1,4 @@
-import type { paths } from "./schema";
+import type { components, paths } from "./schema";
 
 // Types are taken from the response of each route rather than from schema
 // names, so renaming a Pydantic model on the server does not break them.
@@ -59,6 +59,13 @@ export type DailyResponse = JsonResponse<
   "get"
 >;
 export type DailyPoint = DailyResponse["days"][number];
+
+export type ImportSummary = JsonResponse<
+  "/api/customer/{customer}/imports",
+  "post"
+>;
+export type ImportProblem = components["schemas"]["ImportProblem"];
+export type ImportForm = components["schemas"]["Body_importAdFile"];
 
 /** The error body every API route returns, whatever the status code. */
 export interface ApiErrorBody {

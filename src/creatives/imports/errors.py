@@ -21,6 +21,10 @@ class RowProblem:
     value: str | None
     message: str
 
+    @property
+    def has_position(self) -> bool:
+        return not (self.line is None and self.column is None and self.value is None)
+
     def describe(self) -> str:
         parts = []
         if self.line is not None:
@@ -62,7 +66,9 @@ class ImportFileError(Exception):
 
     def __str__(self) -> str:
         first = self.first
-        if first is None or self.problem_count > 1:
+        # A problem without a position (an encoding or delimiter error) reads as
+        # "file: message", not "file, message".
+        if first is None or self.problem_count > 1 or not first.has_position:
             return f"{self.file_name}: {self.message}"
         return f"{self.file_name}, {first.describe()}"
 

@@ -1,17 +1,18 @@
 """Upload endpoint: admins import an export file for a customer."""
 
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
-from creatives.auth.dependencies import CurrentUser
+from creatives.auth.dependencies import AppSettings, CurrentUser
+from creatives.config import Settings
 from creatives.customers.dependencies import AccessibleCustomer
 from creatives.database import DbConnection
 from creatives.errors import (
+    AppError,
     ErrorResponse,
     FieldError,
     ForbiddenError,
@@ -21,24 +22,56 @@ from creatives.imports.errors import ImportFileError
 from creatives.imports.parsing.numbers import NumberLocale
 from creatives.imports.platforms.mapped_csv import MappingError
 from creatives.imports.rows import ParseOptions
-from creatives.imports.schemas import ImportSummary
+from creatives.imports.schemas import ImportErrorResponse, ImportSummary
 from creatives.imports.service import ImportRequest, import_ad_file
 from creatives.logging import get_logger
 
 log = get_logger(__name__)
 router = APIRouter(prefix="/api/customer/{customer}/imports", tags=["imports"])
 
-COPY_CHUNK = 1 << 20
+MEGABYTE = 1 << 20
+COPY_CHUNK = MEGABYTE
 ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorResponse, "description": "Missing, invalid or expired token"},
     403: {"model": ErrorResponse, "description": "The user is not an admin"},
     404: {"model": ErrorResponse, "description": "Unknown customer or no access to it"},
+    413: {"model": ErrorResponse, "description": "The file exceeds the upload limit"},
     422: {
-        "model": ErrorResponse,
+        "model": ImportErrorResponse,
         "description": "Invalid file or options; fields name the file, line, column "
         "and value",
     },
 }
+
+
+class UploadTooLargeError(AppError):
+    status_code = 413
+    code = "upload_too_large"
+
+
+def _upload_limit_bytes(settings: Settings) -> int:
+    return settings.import_max_upload_mb * MEGABYTE
+
+
+def _too_large(limit: int, name: str) -> UploadTooLargeError:
+    return UploadTooLargeError(
+        f"{name} exceeds the upload limit of {limit // MEGABYTE} MB "
+        "(IMPORT_MAX_UPLOAD_MB). Import larger files on the server with the "
+        "command `creatives import PLATFORM FILE --customer ID`."
+    )
+
+
+def reject_large_body(request: Request, settings: AppSettings) -> None:
+    """Reject a body whose declared length exceeds the limit before it is read.
+
+    FastAPI resolves dependencies before it parses the form, so this check runs before
+    the file is spooled to disk. Chunked uploads declare no length; `_save_upload`
+    counts their bytes instead.
+    """
+    limit = _upload_limit_bytes(settings)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit, "The request body")
 
 
 def import_error_response(error: ImportFileError) -> JSONResponse:
@@ -64,14 +97,20 @@ def import_error_response(error: ImportFileError) -> JSONResponse:
     return JSONResponse(body, status_code=422)
 
 
-def _save_upload(upload: UploadFile, folder: Path) -> Path:
+def _save_upload(upload: UploadFile, folder: Path, limit: int) -> Path:
     # Only the base name is kept, so a crafted file name cannot leave the folder.
     name = Path(upload.filename or "").name
     if name in ("", ".", ".."):
         name = "upload.csv"
     target = folder / name
+
+    written = 0
     with target.open("wb") as handle:
-        shutil.copyfileobj(upload.file, handle, COPY_CHUNK)
+        while chunk := upload.file.read(COPY_CHUNK):
+            written += len(chunk)
+            if written > limit:
+                raise _too_large(limit, name)
+            handle.write(chunk)
     return target
 
 
@@ -80,8 +119,10 @@ def _save_upload(upload: UploadFile, folder: Path) -> Path:
     response_model=ImportSummary,
     responses=ERRORS,
     operation_id="importAdFile",
+    dependencies=[Depends(reject_large_body)],
 )
 async def upload_import(
+    settings: AppSettings,
     customer: AccessibleCustomer,
     user: CurrentUser,
     conn: DbConnection,
@@ -127,12 +168,12 @@ async def upload_import(
         skip_invalid=skip_invalid,
     )
     with tempfile.TemporaryDirectory(prefix="creatives-import-") as folder:
-        path = _save_upload(file, Path(folder))
-        request = ImportRequest(
+        path = _save_upload(file, Path(folder), _upload_limit_bytes(settings))
+        import_request = ImportRequest(
             customer.id, path, path.name, platform, options, mapping, channel
         )
         try:
-            summary = await import_ad_file(conn, request)
+            summary = await import_ad_file(conn, import_request)
         except ImportFileError as error:
             await conn.rollback()
             log.info("import_rejected", customer_id=customer.id, error=str(error))

@@ -174,7 +174,7 @@ class RowParser:
         shift = _trailing_empty(record.cells)
         if shift:
             message += (
-                f"; the row ends with {shift} empty cells, so its values are "
+                f"; the row ends with {shift} empty cells, so its values "
                 f"may be shifted {shift} columns to the left"
             )
         return RowProblem(record.line, column, value, message)

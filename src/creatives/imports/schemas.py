@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, PlainSerializer
 
+from creatives.errors import FieldError
+
 # Stored and summed as Decimal; rendered as a JSON number like the other endpoints.
 Amount = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
@@ -59,3 +61,24 @@ class RatesSummary(BaseModel):
     pairs: list[str]
     first_date: date
     last_date: date
+
+
+class ImportProblem(FieldError):
+    """One problem of a rejected file, with the cell it was found in when known."""
+
+    file: str | None = None
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+
+class ImportErrorBody(BaseModel):
+    code: str
+    message: str
+    fields: list[ImportProblem] | None = None
+
+
+class ImportErrorResponse(BaseModel):
+    """The API's error shape, with the file position of each problem."""
+
+    error: ImportErrorBody

@@ -263,6 +263,14 @@ async def import_ad_file(
 
     totals = Totals()
     imported = await _stage_rows(conn, parsed, totals)
+    if parsed.stats.rows_read == 0:
+        # Raised before the import record is written, and the caller rolls back the
+        # staged rows, so an empty export leaves nothing behind.
+        raise ImportFileError(
+            request.file_name,
+            "has no data rows, only a header; export the report with a period "
+            "that has ad data",
+        )
     if progress is not None:
         progress.phase("Checking and merging the rows")
     await _check_staged(conn, request, platform.channel, customer.currency)

@@ -120,6 +120,21 @@ async def test_bad_row_writes_nothing(imports_db: AsyncEngine) -> None:
     )
 
 
+async def test_header_only_file_is_rejected(
+    imports_db: AsyncEngine, tmp_path: Path
+) -> None:
+    await add_customer(imports_db, "23", "EUR")
+    header = (FIXTURES / "meta_bom_period.csv").read_text("utf-8-sig").splitlines()[0]
+    path = tmp_path / "meta_empty.csv"
+    path.write_text(header + "\n", "utf-8")
+
+    with pytest.raises(ImportFileError) as caught:
+        await run_import(imports_db, "23", path, "meta")
+
+    assert str(caught.value).startswith("meta_empty.csv: has no data rows")
+    assert await scalar(imports_db, "SELECT count(*) FROM creatives.ad_imports") == 0
+
+
 async def test_overlapping_stored_period_is_rejected(
     imports_db: AsyncEngine, tmp_path: Path
 ) -> None:

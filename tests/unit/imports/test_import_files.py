@@ -234,7 +234,18 @@ def test_shifted_rows_are_reported() -> None:
     assert [problem.line for problem in error.problems] == [6, 7]
     assert "lines 6-7" in error.message
     assert "shifted 2 columns to the left" in error.message
+    assert "so its values may be shifted 2 columns" in error.message
     assert error.problems[0].value == "30-34"
+
+
+def test_non_utf8_file_error_reads_as_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "notcsv.bin"
+    path.write_bytes(b"Ad name,Amount spent\n\xff\xfe\x00bad,1\n")
+
+    with pytest.raises(ImportFileError) as caught:
+        parse_path(path, MetaAdsPlatform())
+
+    assert str(caught.value).startswith("notcsv.bin: is not UTF-8 text")
 
 
 def test_skip_invalid_reports_lines() -> None:

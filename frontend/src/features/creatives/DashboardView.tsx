@@ -17,6 +17,7 @@ import { noConversionListReason } from "../attribution/conversionRows";
 import { UnattributedSummary } from "../attribution/UnattributedSummary";
 import { UserMenu } from "../auth/UserMenu";
 import { CustomerSwitcher } from "../customers/CustomerSwitcher";
+import { ImportButton } from "../imports/ImportButton";
 import { CreativeTable } from "./CreativeTable";
 import { emptyMessage } from "./emptyMessage";
 import { FilterBar } from "./FilterBar";
@@ -105,6 +106,7 @@ export function DashboardView({ customers }: DashboardViewProps) {
     <AppHeader
       actions={
         <>
+          {customer !== undefined && <ImportButton customer={customer.id} />}
           {customer !== undefined && (
             <CustomerSwitcher
               customers={customers}
