@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from creatives.attribution.engine import AttributionSettings, DayRange
-from creatives.attribution.first_events import CLIENTS_SQL, fold_first_events
+from creatives.attribution.first_events import fold_first_events
 from creatives.imports.dashboard import SPREAD_DAILY_SQL
 from creatives.logging import get_logger
 
@@ -102,16 +102,6 @@ SELECT EXISTS (
 )
 """
 
-# When no event is older than the range, the staged events are each client's whole history,
-# so the much smaller staging table answers the same question.
-CLIENTS_FROM_INPUT_SQL = """
-INSERT INTO attribution_clients (client_id, first_seen_at, first_purchase_at)
-SELECT client_id, min(event_time), min(event_time) FILTER (WHERE event_name = :purchase_event)
-FROM attribution_input
-WHERE client_id IS NOT NULL
-GROUP BY client_id
-"""
-
 # Period rows (a month of an Ads Manager export) are spread over their days exactly as the
 # import's own dashboard rows are, so both read the same daily spend.
 SPEND_SQL = f"""
@@ -184,7 +174,8 @@ async def stage_all(
 ) -> Staged:
     """Copy the events, clients and spend that the engine needs for `days` into staging.
 
-    The first events of the range's clients are recorded in `client_first_events` on the way.
+    The first events of the range are recorded in `client_first_events` on the way, and the
+    first visit and purchase of each of the range's clients are staged from there.
     """
     params = {
         "customer": settings.customer_id,
@@ -201,13 +192,13 @@ async def stage_all(
     await conn.execute(text(EVENT_RATES_SQL), params)
     unconverted = await _warn_missing_rates(conn, settings.customer_id, currency)
     await conn.execute(text(events_sql(ad_key, lookback=False)), params)
-    await conn.execute(text("ANALYZE attribution_input"))
     earlier = (await conn.execute(text(EARLIER_EVENTS_SQL), params)).scalar_one()
+    if not earlier:
+        # The whole history is staged: the firsts are grouped from millions of rows.
+        await conn.execute(text("ANALYZE attribution_input"))
     moved_first = await fold_first_events(conn, params, whole_history=not earlier)
     if earlier:
         await _stage_history(conn, ad_key, params)
-    else:
-        await conn.execute(text(CLIENTS_FROM_INPUT_SQL), params)
     await conn.execute(text(SPEND_SQL), params)
     await conn.execute(text(AD_NAMES_SQL), params)
     return Staged(unconverted, moved_first)
@@ -216,12 +207,11 @@ async def stage_all(
 async def _stage_history(
     conn: AsyncConnection, ad_key: str, params: dict[str, object]
 ) -> None:
-    """Stage the lookback events and the first visits and purchases of the range's clients."""
+    """Stage the events of the lookback period of the range's clients."""
     await conn.execute(text(ACTIVE_CLIENTS_SQL))
     await conn.execute(text("ANALYZE attribution_active_clients"))
     await conn.execute(text(events_sql(ad_key, lookback=True)), params)
     await conn.execute(text("ANALYZE attribution_input"))
-    await conn.execute(text(CLIENTS_SQL), params)
     await conn.execute(text("DROP TABLE attribution_active_clients"))
 
 
