@@ -178,3 +178,113 @@ async def test_rerun_rewrites_no_row(db: AsyncEngine) -> None:
     assert before
     assert await read(db, locations) == before
     assert await read(db, cumulative) == cumulative_before
+
+
+# Client 4 first came from ad A on 4 May and bought twice. Received later: an earlier visit
+# from ad B on 2 May with a purchase, so the visit and purchase of 4 May become returning.
+RETURNING_HISTORY: list[Event] = [
+    ("c4", "s6", at(4, 10), "page_view", None, "A"),
+    ("c4", "s6", at(4, 11), "order_completed", Decimal("50"), None),
+    ("c4", "s7", at(6, 10), "page_view", None, "A"),
+    ("c4", "s7", at(6, 11), "order_completed", Decimal("20"), None),
+]
+EARLIER_VISIT: list[Event] = [
+    ("c4", "s8", at(2, 10), "page_view", None, "B"),
+    ("c4", "s8", at(2, 11), "order_completed", Decimal("15"), None),
+]
+
+NEW_AND_RETURNING = """
+    SELECT date_column, ad_id, ev, new_users, new_customer, returning_customer,
+           new_customer_revenue, returning_customer_revenue
+    FROM creatives.pixel_event_integrated_data
+    WHERE customer_name = '23' AND (new_users > 0 OR new_customer > 0 OR returning_customer > 0)
+    ORDER BY date_column, ad_id, ev
+"""
+CONVERSIONS = """
+    SELECT event_name, converted_at, ad_id, window_days, is_new_customer, value
+    FROM creatives.attributed_conversion WHERE customer_id = '23'
+    ORDER BY converted_at, event_name
+"""
+FIRSTS = """
+    SELECT client_id, event_name, first_at FROM creatives.client_first_events
+    WHERE customer_id = '23' ORDER BY client_id, event_name
+"""
+
+
+async def test_earlier_late_visit_equals_full_rebuild(db: AsyncEngine) -> None:
+    async with db.begin() as conn:
+        await factories.customer(conn, "23", currency="EUR", time_zone="UTC")
+        await add_events(conn, RETURNING_HISTORY)
+    await integrate(db, "23")
+    async with db.begin() as conn:
+        await add_events(conn, EARLIER_VISIT)
+
+    # Only the late events' day is given: the run extends itself to 4 May.
+    result = await integrate(db, "23", date(2024, 5, 2), date(2024, 5, 2))
+    incremental = {
+        query: await read(db, query)
+        for query in (NEW_AND_RETURNING, CONVERSIONS, FIRSTS, str(FACTS_DIGEST))
+    }
+    await integrate(db, "23")
+
+    assert result.end_day == date(2024, 5, 4)
+    for query, rows in incremental.items():
+        assert await read(db, query) == rows, query
+    assert incremental[NEW_AND_RETURNING] == [
+        (
+            date(2024, 5, 2),
+            "B",
+            "order_completed",
+            1,
+            1,
+            0,
+            Decimal("15"),
+            Decimal("0"),
+        ),
+        (date(2024, 5, 2), "B", "page_view", 1, 0, 0, Decimal("0"), Decimal("0")),
+        (
+            date(2024, 5, 4),
+            "A",
+            "order_completed",
+            0,
+            0,
+            1,
+            Decimal("0"),
+            Decimal("50"),
+        ),
+        (
+            date(2024, 5, 6),
+            "A",
+            "order_completed",
+            0,
+            0,
+            1,
+            Decimal("0"),
+            Decimal("20"),
+        ),
+    ]
+    assert incremental[FIRSTS] == [
+        ("c4", "order_completed", at(2, 11)),
+        ("c4", "page_view", at(2, 10)),
+    ]
+
+
+async def test_first_events_table_follows_full_rebuild(db: AsyncEngine) -> None:
+    async with db.begin() as conn:
+        await factories.customer(conn, "23", currency="EUR", time_zone="UTC")
+        await add_events(conn, RETURNING_HISTORY + EARLIER_VISIT)
+    await integrate(db, "23")
+    async with db.begin() as conn:
+        await conn.execute(
+            text(
+                "DELETE FROM creatives.pixel_events WHERE customer_id = '23' "
+                "AND event_time < '2024-05-03'"
+            )
+        )
+
+    await integrate(db, "23")
+
+    assert await read(db, FIRSTS) == [
+        ("c4", "order_completed", at(4, 11)),
+        ("c4", "page_view", at(4, 10)),
+    ]

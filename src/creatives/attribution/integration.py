@@ -2,7 +2,8 @@
 
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -14,7 +15,7 @@ from creatives.attribution.engine import (
     create_staging,
     integrate_staged,
 )
-from creatives.attribution.staging import data_bounds, stage_all
+from creatives.attribution.staging import Staged, data_bounds, stage_all
 from creatives.creatives.grouping import refresh_customer
 from creatives.errors import NotFoundError, ValidationFailedError
 from creatives.logging import get_logger
@@ -162,6 +163,38 @@ async def _set_work_mem(conn: AsyncConnection, value: str) -> None:
     )
 
 
+async def _integrate_days(
+    conn: AsyncConnection,
+    customer: CustomerAttribution,
+    days: DayRange,
+    *,
+    refresh_from_start: bool,
+) -> tuple[DailyWrite, Staged]:
+    await create_staging(conn)
+    staged = await stage_all(
+        conn, customer.settings, customer.currency, customer.ad_id_parameter, days
+    )
+    written = await integrate_staged(
+        conn, customer.settings, days, refresh_from_start=refresh_from_start
+    )
+    for table in (
+        "attribution_input",
+        "attribution_clients",
+        "attribution_spend",
+        "attribution_rates",
+    ):
+        await conn.execute(text(f"DROP TABLE {table}"))
+    return written, staged
+
+
+def _stale_day_after(staged: Staged, days: DayRange) -> date | None:
+    """Return the local day of the first that the range replaced, when it lies after `days`."""
+    if staged.moved_first is None:
+        return None
+    day = staged.moved_first.astimezone(ZoneInfo(days.time_zone)).date()
+    return day if day > days.end_day else None
+
+
 async def integrate_in_transaction(
     conn: AsyncConnection,
     customer_id: str,
@@ -199,24 +232,33 @@ async def integrate_in_transaction(
     )
     previous_work_mem = (await conn.execute(text("SHOW work_mem"))).scalar_one()
     await _set_work_mem(conn, INTEGRATION_WORK_MEM)
-    await create_staging(conn)
-    unconverted = await stage_all(
-        conn, customer.settings, customer.currency, customer.ad_id_parameter, days
-    )
-    written = await integrate_staged(
-        conn, customer.settings, days, refresh_from_start=other_facts_changed
-    )
+    rows = 0
+    unconverted = 0
+    regroup = other_facts_changed
+    part = days
+    while True:
+        written, staged = await _integrate_days(
+            conn, customer, part, refresh_from_start=other_facts_changed
+        )
+        rows += written.rows
+        unconverted += staged.unconverted
+        if not regroup:
+            regroup = await _grouping_outdated(conn, customer_id, written)
+        stale_day = _stale_day_after(staged, part)
+        if stale_day is None:
+            break
+        # The range's events made an earlier first visit or purchase, so the session or
+        # purchase that was first, on a later day, is now a returning one.
+        log.info(
+            "integration_extended",
+            customer_id=customer_id,
+            start=str(part.end_day + timedelta(days=1)),
+            end=str(stale_day),
+        )
+        part = DayRange(part.end_day + timedelta(days=1), stale_day, part.time_zone)
     await _set_work_mem(conn, str(previous_work_mem))
-    if other_facts_changed or await _grouping_outdated(conn, customer_id, written):
+    if regroup:
         await refresh_customer(conn, customer_id)
-    rows = written.rows
-    for table in (
-        "attribution_input",
-        "attribution_clients",
-        "attribution_spend",
-        "attribution_rates",
-    ):
-        await conn.execute(text(f"DROP TABLE {table}"))
 
     seconds = round(time.perf_counter() - started, 3)
     log.info(
@@ -227,7 +269,7 @@ async def integrate_in_transaction(
         unconverted_events=unconverted,
     )
     return IntegrationResult(
-        customer_id, start_day, end_day, rows, seconds, unconverted
+        customer_id, start_day, part.end_day, rows, seconds, unconverted
     )
 
 

@@ -1,11 +1,13 @@
 """Fill the engine's staging tables from the pixel's events and the imported spend."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from creatives.attribution.engine import AttributionSettings, DayRange
+from creatives.attribution.first_events import fold_first_events
 from creatives.imports.dashboard import SPREAD_DAILY_SQL
 from creatives.logging import get_logger
 
@@ -100,28 +102,6 @@ SELECT EXISTS (
 )
 """
 
-# TODO: keep each client's first visit and purchase in a table the integration updates, so
-# an incremental run does not scan every event of the customer here.
-CLIENTS_SQL = """
-INSERT INTO attribution_clients (client_id, first_seen_at, first_purchase_at)
-SELECT e.client_id, min(e.event_time),
-       min(e.event_time) FILTER (WHERE e.event_name = :purchase_event)
-FROM creatives.pixel_events e
-WHERE e.customer_id = :customer AND NOT e.is_bot
-  AND e.client_id IN (SELECT client_id FROM attribution_active_clients)
-GROUP BY e.client_id
-"""
-
-# When no event is older than the range, the staged events are each client's whole history,
-# so the much smaller staging table answers the same question.
-CLIENTS_FROM_INPUT_SQL = """
-INSERT INTO attribution_clients (client_id, first_seen_at, first_purchase_at)
-SELECT client_id, min(event_time), min(event_time) FILTER (WHERE event_name = :purchase_event)
-FROM attribution_input
-WHERE client_id IS NOT NULL
-GROUP BY client_id
-"""
-
 # Period rows (a month of an Ads Manager export) are spread over their days exactly as the
 # import's own dashboard rows are, so both read the same daily spend.
 SPEND_SQL = f"""
@@ -175,17 +155,27 @@ async def _warn_missing_rates(conn: AsyncConnection, customer: str, target: str)
     return sum(row.events for row in missing)
 
 
+@dataclass(frozen=True)
+class Staged:
+    # Events in the range whose value has no exchange rate into the customer's currency (on
+    # their day or the RATE_LOOKBACK_DAYS before), so the sums leave the value out.
+    unconverted: int
+    # The latest first visit or first purchase that the range's events made a returning
+    # one, or None. Its day may lie after the range and then needs a rebuild too.
+    moved_first: datetime | None
+
+
 async def stage_all(
     conn: AsyncConnection,
     settings: AttributionSettings,
     currency: str,
     ad_id_parameter: str,
     days: DayRange,
-) -> int:
+) -> Staged:
     """Copy the events, clients and spend that the engine needs for `days` into staging.
 
-    Return the number of events in `days` whose value has no exchange rate into `currency`
-    (on their day or the RATE_LOOKBACK_DAYS before) and is therefore left out of the sums.
+    The first events of the range are recorded in `client_first_events` on the way, and the
+    first visit and purchase of each of the range's clients are staged from there.
     """
     params = {
         "customer": settings.customer_id,
@@ -203,25 +193,25 @@ async def stage_all(
     unconverted = await _warn_missing_rates(conn, settings.customer_id, currency)
     await conn.execute(text(events_sql(ad_key, lookback=False)), params)
     earlier = (await conn.execute(text(EARLIER_EVENTS_SQL), params)).scalar_one()
+    if not earlier:
+        # The whole history is staged: the firsts are grouped from millions of rows.
+        await conn.execute(text("ANALYZE attribution_input"))
+    moved_first = await fold_first_events(conn, params, whole_history=not earlier)
     if earlier:
         await _stage_history(conn, ad_key, params)
-    else:
-        await conn.execute(text("ANALYZE attribution_input"))
-        await conn.execute(text(CLIENTS_FROM_INPUT_SQL), params)
     await conn.execute(text(SPEND_SQL), params)
     await conn.execute(text(AD_NAMES_SQL), params)
-    return unconverted
+    return Staged(unconverted, moved_first)
 
 
 async def _stage_history(
     conn: AsyncConnection, ad_key: str, params: dict[str, object]
 ) -> None:
-    """Stage the lookback events and the first visits and purchases of the range's clients."""
+    """Stage the events of the lookback period of the range's clients."""
     await conn.execute(text(ACTIVE_CLIENTS_SQL))
     await conn.execute(text("ANALYZE attribution_active_clients"))
     await conn.execute(text(events_sql(ad_key, lookback=True)), params)
     await conn.execute(text("ANALYZE attribution_input"))
-    await conn.execute(text(CLIENTS_SQL), params)
     await conn.execute(text("DROP TABLE attribution_active_clients"))
 
 
