@@ -42,6 +42,28 @@ async def get_connection(request: Request) -> AsyncIterator[AsyncConnection]:
 DbConnection = Annotated[AsyncConnection, Depends(get_connection)]
 
 
+async def get_dashboard_connection(
+    request: Request, conn: DbConnection
+) -> AsyncConnection:
+    """Return the request's connection, with its queries cancelled after the dashboard timeout.
+
+    The request reads in one transaction, so a transaction-local setting covers all its
+    later queries. A query cancelled this way raises QueryCanceledError, and the API
+    responds with 503 instead of leaving the query running after the client has gone.
+    """
+    seconds = request.app.state.settings.dashboard_statement_timeout_seconds
+    # statement_timeout is in milliseconds, and 0 turns it off.
+    timeout = max(1, round(seconds * 1000)) if seconds > 0 else 0
+    await conn.execute(
+        text("SELECT set_config('statement_timeout', :timeout, true)"),
+        {"timeout": str(timeout)},
+    )
+    return conn
+
+
+DashboardConnection = Annotated[AsyncConnection, Depends(get_dashboard_connection)]
+
+
 # PostgreSQL's default autovacuum_analyze_threshold and autovacuum_analyze_scale_factor.
 ANALYZE_THRESHOLD_ROWS = 50
 ANALYZE_SCALE_FACTOR = 0.1

@@ -1164,6 +1164,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Query timed out or database down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     getFilterOptions: {
@@ -1207,6 +1216,15 @@ export interface operations {
             };
             /** @description Invalid filters */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Query timed out or database down */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1277,6 +1295,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Query timed out or database down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     getCreativeDaily: {
@@ -1329,6 +1356,15 @@ export interface operations {
             };
             /** @description Invalid filters */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Query timed out or database down */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1396,6 +1432,15 @@ export interface operations {
             };
             /** @description Invalid filters */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Query timed out or database down */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
