@@ -66,6 +66,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds between attribution runs over new pixel events; 0 turns them off.",
     )
+    dashboard_statement_timeout_seconds: float = Field(
+        default=60,
+        ge=0,
+        description="Maximum seconds one dashboard query may run before the database "
+        "cancels it and the API responds with 503; 0 turns the limit off.",
+    )
     demo_email: str = "demo@creatives.local"
     demo_password: str = "demo-password"
     pixel_rate_limit_per_ip: str = Field(

@@ -176,6 +176,14 @@ _UNSTORABLE_TEXT = (
 async def _statement_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DBAPIError)
     cause = getattr(exc.orig, "__cause__", None) or exc.orig
+    if isinstance(cause, asyncpg.QueryCanceledError):
+        log.warning("query_cancelled", path=request.url.path, error=str(cause))
+        return error_response(
+            503,
+            "query_timeout",
+            "The query took too long and the database cancelled it. Choose a shorter "
+            "date range, or try again when the server is less busy.",
+        )
     if isinstance(cause, _UNSTORABLE_TEXT):
         log.info("request_rejected", reason="unstorable_text", path=request.url.path)
         return error_response(

@@ -3,6 +3,8 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests import factories
@@ -166,6 +168,24 @@ async def test_metrics_without_login_401(
     response = await client.get(METRICS, params=RANGE)
 
     assert response.status_code == 401
+
+
+async def test_metrics_timeout_503(
+    client: httpx.AsyncClient, db: AsyncEngine, app_under_test: FastAPI
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+    app_under_test.state.settings.dashboard_statement_timeout_seconds = 0.2
+
+    # The lock makes the metrics query wait, and statement_timeout counts lock waits.
+    async with db.begin() as conn:
+        await conn.execute(
+            text("LOCK TABLE creatives.ad_event_cumulative IN ACCESS EXCLUSIVE MODE")
+        )
+        response = await client.get(METRICS, params=RANGE, headers=headers)
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "query_timeout"
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from creatives.creatives import repository
 from creatives.creatives.metrics import ATTRIBUTION_COLUMNS, Attribution, Sums
 from creatives.creatives.rollups import refresh_derived
+from creatives.database import ANALYZE_THRESHOLD_ROWS, analyze_after_write
 from creatives.loading.service import load_csv
 from creatives.tables import pixel_event_integrated_data
 from tests import factories
@@ -315,6 +316,28 @@ async def test_refresh_of_customer_without_facts(db: AsyncEngine) -> None:
 
     assert result.events == 0
     assert result.rows_written == 0
+
+
+RUNNING_TOTALS = "creatives.ad_event_cumulative"
+ROW_ESTIMATE = text(
+    "SELECT reltuples FROM pg_class WHERE oid = CAST(:table AS regclass)"
+)
+
+
+async def test_refresh_analyzes_running_totals(db: AsyncEngine) -> None:
+    """The metrics are planned with the rows a bulk refresh wrote, not the old count."""
+    async with db.begin() as conn:
+        await factories.customer(conn, "23")
+        await _insert(conn, random_facts(random.Random(3), "23", FIRST_DAY, DAYS))
+        result = await refresh_derived(conn, "23")
+        params = {"table": RUNNING_TOTALS}
+        estimate = (await conn.execute(ROW_ESTIMATE, params)).scalar_one()
+        small_write = await analyze_after_write(conn, RUNNING_TOTALS, 10)
+
+    # ANALYZE reads every row of a table this small, so the estimate is exact.
+    assert result.rows_written > ANALYZE_THRESHOLD_ROWS
+    assert estimate == result.rows_written
+    assert not small_write
 
 
 async def test_load_csv_refreshes_derived(db: AsyncEngine, tmp_path: Path) -> None:

@@ -1198,6 +1198,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Query timed out or database down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     getFilterOptions: {
@@ -1241,6 +1250,15 @@ export interface operations {
             };
             /** @description Invalid filters */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Query timed out or database down */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1311,6 +1329,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Query timed out or database down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     getCreativeDaily: {
@@ -1363,6 +1390,15 @@ export interface operations {
             };
             /** @description Invalid filters */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Query timed out or database down */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1430,6 +1466,15 @@ export interface operations {
             };
             /** @description Invalid filters */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Query timed out or database down */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

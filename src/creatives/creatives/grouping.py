@@ -17,6 +17,7 @@ from creatives.creatives.adcopy import (
     display_text,
     parse_copies,
 )
+from creatives.database import analyze_after_write
 from creatives.logging import get_logger
 
 log = get_logger(__name__)
@@ -114,6 +115,8 @@ async def refresh_customer(conn: AsyncConnection, customer: str) -> int:
                 for ad_id, creative_id in ad_to_creative.items()
             ],
         )
+        await analyze_after_write(conn, "creatives.creative", len(creatives))
+        await analyze_after_write(conn, "creatives.ad_creative", len(ad_to_creative))
     log.info(
         "creatives_refreshed",
         customer_id=customer,

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from creatives.database import analyze_after_write
 from creatives.logging import get_logger
 
 log = get_logger(__name__)
@@ -187,6 +188,11 @@ async def refresh_derived(
     )
     events = await _replace_event_ranges(conn, customer)
     rows = await _insert_running_totals(conn, customer, since, seeds, events)
+
+    # The metrics join two days of running totals per ad. Planned with stale row counts,
+    # those joins become nested loops that take minutes for tens of thousands of ads.
+    await analyze_after_write(conn, "creatives.ad_event_cumulative", rows)
+    await analyze_after_write(conn, "creatives.event_day_range", len(events))
     log.info(
         "derived_refreshed",
         customer_id=customer,

@@ -10,7 +10,7 @@ from creatives.creatives.metrics import Attribution
 from creatives.creatives.schemas import DailyResponse, FilterOptions, MetricsResponse
 from creatives.creatives.service import MetricsQuery
 from creatives.customers.dependencies import AccessibleCustomer
-from creatives.database import DbConnection
+from creatives.database import DashboardConnection
 from creatives.errors import ErrorResponse, FieldError, ValidationFailedError
 
 router = APIRouter(prefix="/api/customer/{customer}/creatives", tags=["creatives"])
@@ -19,6 +19,7 @@ ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorResponse, "description": "Missing, invalid or expired token"},
     404: {"model": ErrorResponse, "description": "Unknown customer or no access to it"},
     422: {"model": ErrorResponse, "description": "Invalid filters"},
+    503: {"model": ErrorResponse, "description": "Query timed out or database down"},
 }
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 DATE_HELP = "Day in the customer's time zone, YYYY-MM-DD, inclusive."
@@ -110,7 +111,7 @@ def daily_query(
     operation_id="getFilterOptions",
 )
 async def filter_options(
-    customer: AccessibleCustomer, conn: DbConnection
+    customer: AccessibleCustomer, conn: DashboardConnection
 ) -> FilterOptions:
     """Events, the date range over all events, and the dashboard's default filters."""
     return await service.get_filter_options(conn, customer)
@@ -124,7 +125,7 @@ async def filter_options(
 )
 async def daily_totals(
     customer: AccessibleCustomer,
-    conn: DbConnection,
+    conn: DashboardConnection,
     query: Annotated[MetricsQuery, Depends(daily_query)],
     creative_id: Annotated[
         list[str] | None, Query(description="Limit to these creatives; omit for all.")
@@ -142,7 +143,7 @@ async def daily_totals(
 )
 async def metrics(
     customer: AccessibleCustomer,
-    conn: DbConnection,
+    conn: DashboardConnection,
     query: Annotated[MetricsQuery, Depends(metrics_query)],
 ) -> MetricsResponse:
     """Per-creative spend, clicks, impressions, sessions, conversions, revenue and ratios."""
@@ -157,7 +158,7 @@ async def metrics(
 )
 async def creative_daily(
     customer: AccessibleCustomer,
-    conn: DbConnection,
+    conn: DashboardConnection,
     creative_id: Annotated[str, Path(max_length=64)],
     query: Annotated[MetricsQuery, Depends(daily_query)],
 ) -> DailyResponse:
