@@ -78,6 +78,9 @@ export const DailySpendChart = memo(function DailySpendChart({
         ]}
         yAxis={[
           {
+            // From zero: a flat spend (a monthly row spread over its days) differs only
+            // in its sixth decimal, and a zoomed axis would draw that as a zig-zag.
+            min: 0,
             valueFormatter: (value: number) =>
               formatCompactCurrency(value, daily.data.currency),
             width: 64,

@@ -148,8 +148,9 @@ export function DashboardView({ customers }: DashboardViewProps) {
             <EmptyState
               title={`No data for ${customer?.name ?? "this customer"} yet`}
             >
-              No events or ad spend have been loaded for this customer. Load
-              data with `creatives load`, or choose another customer.
+              No events or ad spend have been loaded for this customer. An admin
+              can upload an ad-platform export with the Import button above (or
+              run `creatives import` on the server), or choose another customer.
             </EmptyState>
           ) : period !== null && ready !== null ? (
             <FilterBar

@@ -55,11 +55,18 @@ export const RoasScatterChart = memo(function RoasScatterChart({
   const maxSessions = Math.max(1, ...points.map((row) => row.sessions));
 
   if (points.length === 0) {
+    const spent = rows.some((row) => row.spend > 0);
     return (
       <ChartCard title="ROAS against spend" subtitle="Bubble size: sessions">
-        <EmptyState title="No creative with spend">
-          ROAS needs spend, and none of the creatives shown had any.
-        </EmptyState>
+        {spent ? (
+          <EmptyState title="No revenue value">
+            ROAS needs a revenue value, and none of the creatives shown has one.
+          </EmptyState>
+        ) : (
+          <EmptyState title="No creative with spend">
+            ROAS needs spend, and none of the creatives shown had any.
+          </EmptyState>
+        )}
       </ChartCard>
     );
   }

@@ -17,8 +17,10 @@ export function ImportSummaryView({ summary }: { summary: ImportSummary }) {
           : `Imported ${summary.file_name}.`}
       </Typography>
       <Typography variant="body2">
-        Rows read: {summary.rows_read}, imported: {summary.rows_imported},
-        skipped: {summary.rows_skipped}. Period: {period}.
+        Rows read: {summary.rows_read},{" "}
+        {summary.already_imported ? "imported earlier" : "imported"}:{" "}
+        {summary.rows_imported}, skipped: {summary.rows_skipped}. Period:{" "}
+        {period}.
       </Typography>
       {summary.skipped.length > 0 && (
         <List dense aria-label="Skipped rows">
