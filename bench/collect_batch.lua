@@ -3,7 +3,6 @@
 
 local batch_size = tonumber(os.getenv("BATCH_SIZE") or "50")
 local site_key = os.getenv("SITE_KEY") or "bench_site_key"
-local delay_ms = tonumber(os.getenv("WRK_DELAY_MS") or "0")
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "text/plain;charset=UTF-8"
@@ -37,18 +36,6 @@ function request()
   return wrk.format(nil, "/collect", nil, body)
 end
 
-if delay_ms > 0 then
-  function delay()
-    return delay_ms
-  end
-end
-
-function done(summary, latency, requests)
-  local errors = summary.errors
-  io.write(string.format(
-    '{"requests": %d, "duration_us": %d, "non_2xx": %d, "socket_errors": %d, ' ..
-    '"p50_us": %d, "p99_us": %d, "max_us": %d}\n',
-    summary.requests, summary.duration, errors.status,
-    errors.connect + errors.read + errors.write + errors.timeout,
-    latency:percentile(50), latency:percentile(99), latency.max))
-end
+-- Pacing and the JSON report are shared with the GIF run: load them from this folder.
+local folder = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+dofile(folder .. "wrk_report.lua")
