@@ -74,7 +74,7 @@ def event(**fields: Any) -> dict[str, Any]:
 
 
 # Each collector test runs against the FastAPI routes and against the pure ASGI front that
-# `creatives collect` serves, so both must answer alike.
+# `creatives collect` serves, so both must return the same responses.
 FRONTS: dict[str, Callable[[FastAPI], ASGIApp]] = {
     "routes": lambda app: app,
     "fast_path": CollectorFastPath,
@@ -93,7 +93,7 @@ async def client(
     app = app_under_test
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=front(app))
-        # A shopper's browser, as the pixel sees it; bot tests set their own agent.
+        # A shopper's browser user agent. Bot tests set their own.
         async with httpx.AsyncClient(
             transport=transport,
             base_url="http://testserver",

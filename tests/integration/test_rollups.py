@@ -422,9 +422,7 @@ async def test_refresh_of_events_with_disjoint_days(db: AsyncEngine) -> None:
     ]
 
 
-async def test_load_csv_again_replaces_rows_with_the_same_key(
-    db: AsyncEngine, tmp_path: Path
-) -> None:
+async def test_reload_replaces_same_key_rows(db: AsyncEngine, tmp_path: Path) -> None:
     async with db.begin() as conn:
         await factories.customer(conn, "23")
     export = tmp_path / "export.csv"

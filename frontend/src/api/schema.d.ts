@@ -280,7 +280,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Record one event from query parameters; answers a 1x1 transparent GIF.
+         * Record one event from query parameters and return a 1x1 transparent GIF.
          * @description Record one event from query parameters (`site_key`, `event_name`, `url`, ...).
          */
         get: operations["pixel_gif_p_gif_get"];

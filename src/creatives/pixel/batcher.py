@@ -240,8 +240,8 @@ def _first_occurrences(
 ) -> tuple[list[str], list[EventRow], list[int]]:
     """Drop repeats within one flush: of an event id, and of an event name's order id.
 
-    Returns every row's outcome (`stored` until the database says otherwise), the rows to
-    write, and their positions in `rows`. A later copy of an event id, or a later event of the
+    Returns every row's outcome (`stored` unless the database reports a duplicate), the
+    rows to write, and their positions in `rows`. A later copy of an event id, or a later event of the
     same name and order, is a duplicate as it would be in a later flush: the first one wins.
     """
     outcomes: list[str] = []

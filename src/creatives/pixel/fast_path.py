@@ -3,7 +3,7 @@
 `creatives collect` puts it in front of the collector app, where these two paths carry
 almost all requests. It reads the query, headers and body straight from the ASGI scope and
 calls the same functions as the FastAPI routes (replies.py), so both apply the same rules
-and send the same answers, without routing, dependency injection or Request objects. Every
+and send the same responses, without routing, dependency injection or Request objects. Every
 other request passes through to FastAPI.
 """
 

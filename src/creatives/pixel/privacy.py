@@ -2,7 +2,7 @@
 
 No raw IP address is stored or logged. A visitor is counted by
 sha256(salt of the day, customer, IP, user agent): the same browser gets the same hash for
-one UTC day, and once the salt is deleted the next day, nobody can link that hash to an IP
+one UTC day, and once the salt is deleted the next day, no one can link that hash to an IP
 again, the operator included.
 """
 

@@ -71,7 +71,7 @@ def _response(reply: Reply) -> Response:
     "/p.gif",
     response_class=Response,
     responses={200: {"content": {"image/gif": {}}}, 429: {"model": ErrorResponse}},
-    summary="Record one event from query parameters; answers a 1x1 transparent GIF.",
+    summary="Record one event from query parameters and return a 1x1 transparent GIF.",
 )
 async def pixel_gif(request: Request, collector: CollectorDep) -> Response:
     """Record one event from query parameters (`site_key`, `event_name`, `url`, ...)."""

@@ -85,7 +85,7 @@ describe("ConversionsDrawer", () => {
   });
 
   it("says when the list shows only the first page", async () => {
-    // The API's count and value cover every page; the list holds the first one.
+    // The API's count and value cover every page; the list contains the first one.
     api(() =>
       jsonResponse(
         conversionsResponse(listed.conversions, { count: 600, value: 9000 }),
@@ -199,7 +199,7 @@ describe("ConversionsDrawer", () => {
   it("shows a loading state", async () => {
     let answer: (response: Response) => void = () => undefined;
     const pending = new Promise<Response>((resolve) => (answer = resolve));
-    // stubApi returns its responses at once, so this test holds one back itself.
+    // stubApi returns its responses at once, so this test delays one itself.
     vi.stubGlobal(
       "fetch",
       vi.fn(async (input: string) =>
