@@ -11,6 +11,8 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from creatives.database import analyze_after_write
+
 # Attribution windows in days.
 WINDOWS = (1, 7, 30)
 FACTS = "creatives.pixel_event_integrated_data"
@@ -291,6 +293,8 @@ async def write_daily_rows(
     if not old_rows:
         result = await conn.execute(text(daily_rows_sql(default_window, FACTS)), params)
         rows = int(result.rowcount)
+        # The running totals' refresh in this transaction reads these rows next.
+        await analyze_after_write(conn, FACTS, rows)
         first_day = params["start_day"] if rows else None
         assert first_day is None or isinstance(first_day, date)
         return DailyWrite(rows, 0, rows, first_day, None, None)

@@ -85,15 +85,14 @@ WHERE t.customer_id = :customer AND t.client_id = f.client_id
   AND t.event_name = f.event_name AND f.first_at <> t.first_at
 """
 
+# The primary key finds the firsts already stored. An anti-join would read the table it
+# writes: planned from the statistics of an empty table as a nested loop over a scan, it
+# rescans every row inserted so far for each new one (3 minutes for 50,000 clients).
 INSERT_NEW_SQL = """
 INSERT INTO creatives.client_first_events (customer_id, client_id, event_name, first_at)
 SELECT CAST(:customer AS varchar), f.client_id, f.event_name, f.first_at
 FROM attribution_range_firsts f
-WHERE NOT EXISTS (
-    SELECT 1 FROM creatives.client_first_events t
-    WHERE t.customer_id = :customer AND t.client_id = f.client_id
-      AND t.event_name = f.event_name
-)
+ON CONFLICT (customer_id, client_id, event_name) DO NOTHING
 """
 
 # Other runs only move firsts earlier, and write only the staged firsts that are new or
