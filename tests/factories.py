@@ -81,7 +81,12 @@ async def facts(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
 
 
 async def creative_rows(
-    conn: AsyncConnection, customer: str, ad_id: str, ad_copy: str, days: list[date]
+    conn: AsyncConnection,
+    customer: str,
+    ad_id: str,
+    ad_copy: str,
+    days: list[date],
+    ad_type: str | None = None,
 ) -> None:
     await conn.execute(
         insert(dim_combined_creative),
@@ -89,6 +94,7 @@ async def creative_rows(
             {
                 "customer_name": customer,
                 "ad_id": ad_id,
+                "ad_type": ad_type,
                 "channel": "facebook",
                 "date": day.isoformat(),
                 "date_column": day,

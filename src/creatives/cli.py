@@ -176,7 +176,7 @@ def demo(
         typer.Option(
             min=1,
             max=100_000,
-            help="Ads per customer. Default: 24 (60 with --facts-only).",
+            help="Ads per customer. Default: 52 (60 with --facts-only).",
         ),
     ] = None,
     days: Annotated[
@@ -184,7 +184,7 @@ def demo(
         typer.Option(
             min=1,
             max=3650,
-            help="Days of data, ending 2024-06-30. Default: 90 (150 with --facts-only).",
+            help="Days of data, ending 2024-06-30. Default: 120 (150 with --facts-only).",
         ),
     ] = None,
     events: Annotated[

@@ -35,7 +35,7 @@ from creatives.demo.traffic import (
 from creatives.errors import ConflictError
 from tests.integration.test_cli import run_cli
 
-SCALE = DemoScale(customers=2, ads=10, days=30, seed=11)
+SCALE = DemoScale(customers=2, ads=10, days=30, seed=12)
 WINDOW = timedelta(days=7)
 
 
@@ -228,6 +228,12 @@ async def test_demo_figures_look_like_a_real_account(db: AsyncEngine) -> None:
     roas = [row.roas for row in metrics.rows if row.roas is not None and row.spend > 50]
     assert min(roas) < 1 < max(roas), "some creatives lose money, some earn it"
     assert any(len(row.ad_ids) > 1 for row in metrics.rows)
+    assert any(len(row.ad_copies) > 1 for row in metrics.rows), "carousels list all"
+    # Ads missing from the creative table ran on a platform the demo does not import.
+    uncopied = [row for row in metrics.rows if row.ad_copy is None]
+    assert [row.ad_ids for row in uncopied] == [["1202000000000005"]]
+    assert uncopied[0].spend == 0 and uncopied[0].roas is None
+    assert uncopied[0].sessions > 0
 
 
 async def test_demo_refuses_non_empty_database(db: AsyncEngine) -> None:

@@ -1,12 +1,14 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from creatives.creatives import service
 from creatives.creatives.metrics import Attribution
 from creatives.creatives.service import MetricsQuery
 from creatives.customers import repository as customers
+from creatives.imports.dashboard import IMPORT_MARKER
 from tests import factories
 
 MAY_1 = date(2024, 5, 1)
@@ -69,6 +71,31 @@ async def test_latest_copy_groups_ads(db: AsyncEngine) -> None:
     assert [(row.ad_copy, row.ad_ids, row.spend) for row in result.rows] == [
         ("New copy", ["A", "B"], 15.0)
     ]
+
+
+@pytest.mark.parametrize("import_first", [True, False])
+async def test_creative_table_copy_wins_over_import_on_same_day(
+    db: AsyncEngine, import_first: bool
+) -> None:
+    imported = ("['Body text only']", IMPORT_MARKER)
+    carousel = ("['First card', 'Second card']", "CAROUSEL")
+    async with db.begin() as conn:
+        await factories.customer(conn, "23")
+        await factories.facts(
+            conn, [factories.fact("23", "A", MAY_1, spend=Decimal("10"))]
+        )
+        for ad_copy, ad_type in (
+            (imported, carousel) if import_first else (carousel, imported)
+        ):
+            await factories.creative_rows(conn, "23", "A", ad_copy, [MAY_1], ad_type)
+        await factories.regroup(conn, "23")
+
+    async with db.connect() as conn:
+        customer = await customers.get(conn, "23")
+        assert customer is not None
+        result = await service.get_metrics(conn, customer, _query())
+
+    assert [row.ad_copies for row in result.rows] == [["First card", "Second card"]]
 
 
 async def test_zero_spend_gives_null_roas(db: AsyncEngine) -> None:

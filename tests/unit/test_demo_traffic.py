@@ -1,5 +1,6 @@
 """The demo's simulated export rows and pixel events, checked without a database."""
 
+import ast
 import csv
 from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
@@ -7,10 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from creatives.demo.creative_table import write_creative_table
 from creatives.demo.export import write_meta_export
 from creatives.demo.generator import DemoScale, demo_customers
-from creatives.demo.traffic import PURCHASE_EVENT, simulate_customer
+from creatives.demo.traffic import PURCHASE_EVENT, CustomerTraffic, simulate_customer
 from creatives.pixel.validation import url_parameters
+from creatives.tables import DIM_COMBINED_CREATIVE_COLUMNS
 
 SCALE = DemoScale(customers=1, ads=8, days=20, seed=3)
 CUSTOMER = demo_customers(1)[0]
@@ -44,7 +47,7 @@ def test_simulation_events_inside_the_days() -> None:
 
 def test_simulation_landings_carry_the_ad_id() -> None:
     traffic = simulate_customer(CUSTOMER, 0, SCALE)
-    ad_ids = {row.ad.ad_id for row in traffic.ad_days}
+    ad_ids = {ad.ad_id for ad in traffic.ads}
 
     landings = defaultdict(list)
     for event in traffic.events:
@@ -83,3 +86,54 @@ def test_export_has_meta_columns_and_sums(tmp_path: Path) -> None:
     assert spend == sum(row.spend for row in traffic.ad_days)
     assert 0.005 <= clicks / impressions <= 0.02
     assert {line["Body"] for line in lines} <= set(CUSTOMER.copies)
+
+
+def _landing_parameters(traffic: CustomerTraffic) -> dict[str, dict[str, str]]:
+    """Map each ad id to the query parameters of one of its landings."""
+    found = {}
+    for event in traffic.events:
+        parameters = url_parameters(str(event.raw["url"]))
+        if "ad_id" in parameters:
+            found[parameters["ad_id"]] = parameters
+    return found
+
+
+def test_uncopied_ads_come_from_tiktok() -> None:
+    traffic = simulate_customer(CUSTOMER, 0, SCALE)
+    landings = _landing_parameters(traffic)
+    exported = {row.ad.ad_id for row in traffic.ad_days}
+    missing = [ad for ad in traffic.ads if not ad.in_creative_table]
+
+    assert [ad.ad_index for ad in missing] == [5]
+    tiktok = landings[missing[0].ad_id]
+    assert tiktok["utm_source"] == "tiktok"
+    assert len(tiktok["ttclid"]) == 32
+    assert missing[0].ad_id not in exported
+    assert exported == {ad.ad_id for ad in traffic.ads if ad.in_creative_table}
+    assert all(landings[ad]["utm_source"] == "facebook" for ad in exported)
+
+
+def test_creative_table_lists_carousel_copies(tmp_path: Path) -> None:
+    traffic = simulate_customer(CUSTOMER, 0, SCALE)
+    path = write_creative_table(traffic, tmp_path)
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    header = list(rows[0])
+    by_ad = defaultdict(list)
+    for row in rows:
+        by_ad[row["ad_id"]].append(row)
+
+    assert header == [name for name, _ in DIM_COMBINED_CREATIVE_COLUMNS]
+    for ad in traffic.ads:
+        if not ad.in_creative_table:
+            assert ad.ad_id not in by_ad
+            continue
+        ad_rows = by_ad[ad.ad_id]
+        assert len(ad_rows) == ad.last_day - ad.first_day + 1
+        assert ast.literal_eval(ad_rows[-1]["ad_copy"]) == ad.copies_after
+        assert ad_rows[-1]["ad_type"] == (
+            "CAROUSEL" if ad.is_carousel else "NON-CAROUSEL"
+        )
+    carousels = [ad for ad in traffic.ads if ad.is_carousel and ad.in_creative_table]
+    assert carousels and all(len(ad.copies_after) >= 2 for ad in carousels)

@@ -18,16 +18,20 @@ from creatives.creatives.adcopy import (
     parse_copies,
 )
 from creatives.database import analyze_after_write
+from creatives.imports.dashboard import IMPORT_MARKER
 from creatives.logging import get_logger
 
 log = get_logger(__name__)
 
+# On the same day, a row of a creative source wins over the row an ad platform import
+# derived from the export's body text or ad name, which lacks a carousel's other copies.
 LATEST_COPY_PER_AD = text(
-    """
+    f"""
     SELECT DISTINCT ON (ad_id) ad_id, ad_copy
     FROM creatives.dim_combined_creative
     WHERE customer_name = :customer AND ad_id IS NOT NULL
-    ORDER BY ad_id, date_column DESC NULLS LAST, date DESC NULLS LAST
+    ORDER BY ad_id, date_column DESC NULLS LAST, date DESC NULLS LAST,
+             ad_type IS NOT DISTINCT FROM '{IMPORT_MARKER}', channel
     """
 )
 

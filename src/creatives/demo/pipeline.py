@@ -1,8 +1,9 @@
 """Load a demo customer through the product's own inputs.
 
 Per customer: add it, import a Meta Ads Manager export with the importer that
-`creatives import meta` uses, send its shop's visits through the collector's validation
-and batch writer, then run the attribution job. The dashboard rows, running totals,
+`creatives import meta` uses, load its creative table in the original system's layout as
+`creatives load` does, send its shop's visits through the collector's validation and
+batch writer, then run the attribution job. The dashboard rows, running totals,
 conversions and unattributed totals therefore come from the same code as real data.
 """
 
@@ -21,11 +22,13 @@ from creatives.attribution.integration import integrate
 from creatives.customers import service as customer_service
 from creatives.customers.schemas import CustomerCreate
 from creatives.demo.copies import DemoCustomer
+from creatives.demo.creative_table import write_creative_table
 from creatives.demo.export import write_meta_export
 from creatives.demo.generator import DemoScale
 from creatives.demo.traffic import CustomerTraffic, TimedEvent, simulate_customer
 from creatives.imports.schemas import ImportSummary
 from creatives.imports.service import ImportRequest, import_ad_file
+from creatives.loading.service import load_csv
 from creatives.logging import get_logger
 from creatives.pixel import repository as pixel_repository
 from creatives.pixel.importer import ImportReport, replay
@@ -161,11 +164,12 @@ async def load_customer(
     with _step(customer.id, "add_customer"):
         async with engine.begin() as conn:
             await add_demo_customer(conn, customer)
-    with (
-        _step(customer.id, "import_meta_export"),
-        tempfile.TemporaryDirectory(prefix="creatives-demo-") as folder,
-    ):
-        summary = await _import_export(engine, traffic, Path(folder))
+    with tempfile.TemporaryDirectory(prefix="creatives-demo-") as folder:
+        with _step(customer.id, "import_meta_export"):
+            summary = await _import_export(engine, traffic, Path(folder))
+        with _step(customer.id, "load_creative_table"):
+            path = write_creative_table(traffic, Path(folder))
+            await load_csv(engine, "dim_combined_creative", path)
     report = await _collect_events(engine_dsn(engine), traffic)
     with _step(customer.id, "integrate"):
         result = await integrate(engine, customer.id)

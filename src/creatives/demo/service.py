@@ -26,7 +26,7 @@ log = get_logger(__name__)
 # Customers generated concurrently, each on its own connection (the CLI's engine allows four).
 PARALLEL_CUSTOMERS = 2
 # The default demo: small enough to load through the collector in well under a minute.
-PIPELINE_SCALE = DemoScale(customers=3, ads=24, days=90)
+PIPELINE_SCALE = DemoScale(customers=3, ads=52, days=120)
 ANALYZED_TABLES = (
     "pixel_event_integrated_data",
     "dim_combined_creative",

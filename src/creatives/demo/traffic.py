@@ -38,6 +38,10 @@ BOT_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "HeadlessChrome/124.0.0.0 Safari/537.36"
 )
+PLATFORM_REFERRERS = {
+    "facebook": "https://l.facebook.com/",
+    "tiktok": "https://www.tiktok.com/",
+}
 PAGES = ("/", "/collections/new", "/collections/sale", "/pages/shipping", "/cart")
 ORGANIC_REFERRERS = (None, "https://www.google.com/", "https://duckduckgo.com/")
 # Visits per hour of the local day, midnight first: quiet nights, an evening peak.
@@ -57,6 +61,20 @@ BOT_SESSIONS = 0.01
 # Organic visitors per paid session, and their purchase rate: the unattributed sales.
 ORGANIC_SHARE = 0.25
 ORGANIC_PURCHASE = 0.03
+
+
+def shop_domain(customer: DemoCustomer) -> str:
+    return "shop-" + customer.name.split()[0].lower() + ".example"
+
+
+def is_imported(ad: DemoAd) -> bool:
+    """Tell whether the ad runs on Meta, whose export the demo imports.
+
+    The ads missing from the creative table run on TikTok instead: the customer has not
+    imported that platform, so the dashboard shows their visits and sales from the pixel
+    but neither their spend nor their copy.
+    """
+    return ad.in_creative_table
 
 
 @dataclass(frozen=True)
@@ -105,6 +123,7 @@ class CustomerTraffic:
     customer: DemoCustomer
     start_date: date
     end_date: date
+    ads: list[DemoAd] = field(default_factory=list)
     ad_days: list[AdDay] = field(default_factory=list)
     events: list[TimedEvent] = field(default_factory=list)
 
@@ -122,7 +141,7 @@ class ShopSimulation:
         self.zone = ZoneInfo(customer.time_zone)
         self.money_scale = CURRENCY_SCALE.get(customer.currency, 1)
         self.unit = Decimal(1) if customer.currency in WHOLE_UNITS else CENTS
-        self.domain = "shop-" + customer.name.split()[0].lower() + ".example"
+        self.domain = shop_domain(customer)
         self.visitors: list[Visitor] = []
         self.orders = 0
         end = scale.start_date + timedelta(days=scale.days)
@@ -167,11 +186,24 @@ class ShopSimulation:
             return self.rng.choice(self.visitors)
         return self._new_visitor()
 
-    def _landing_url(self, ad: DemoAd) -> str:
-        return (
-            f"https://{self.domain}/products/item-{ad.ad_index % 7 + 1}"
-            f"?utm_source=facebook&utm_medium=paid_social&ad_id={ad.ad_id}"
-        )
+    def _ad_parameters(self, ad: DemoAd) -> dict[str, str]:
+        """Return the query parameters that the ad platform appends to the landing URL."""
+        if is_imported(ad):
+            return {
+                "utm_source": "facebook",
+                "utm_medium": "paid_social",
+                "ad_id": ad.ad_id,
+            }
+        return {
+            "utm_source": "tiktok",
+            "utm_medium": "paid_social",
+            "ad_id": ad.ad_id,
+            "ttclid": self.random_uuid().replace("-", ""),
+        }
+
+    def _landing_url(self, ad: DemoAd, parameters: dict[str, str]) -> str:
+        query = "&".join(f"{name}={value}" for name, value in parameters.items())
+        return f"https://{self.domain}/products/item-{ad.ad_index % 7 + 1}?{query}"
 
     def _purchase(self, session: "SessionWriter") -> Decimal:
         self.orders += 1
@@ -183,18 +215,15 @@ class ShopSimulation:
     def _paid_visit(self, ad: DemoAd, day: date, profile: AdProfile) -> None:
         visitor = self._clicking_visitor()
         started = self._moment(day)
-        attribution = {
-            "utm_source": "facebook",
-            "utm_medium": "paid_social",
-            "ad_id": ad.ad_id,
-        }
+        parameters = self._ad_parameters(ad)
         session = SessionWriter(
             self,
             visitor,
             started,
-            self._landing_url(ad),
-            "https://l.facebook.com/",
-            attribution,
+            self._landing_url(ad, parameters),
+            PLATFORM_REFERRERS[parameters["utm_source"]],
+            # The snippet sends the landing URL's UTM values, click id and ad id.
+            parameters,
         )
         session.browse(1 + min(5, int(self.rng.expovariate(0.9))))
         if visitor.user_agent == BOT_AGENT:
@@ -246,6 +275,8 @@ class ShopSimulation:
             self._purchase(session)
 
     def _credit_platform(self, ad: DemoAd, day: date, value: Decimal) -> None:
+        if not is_imported(ad):
+            return
         key = (ad.ad_id, day)
         self.platform_orders[key] += 1
         self.platform_value[key] = self.platform_value.get(key, Decimal(0)) + value
@@ -278,6 +309,7 @@ class ShopSimulation:
 
     def simulate(self) -> CustomerTraffic:
         ads = plan_ads(self.customer, self.customer_index, self.scale)
+        self.traffic.ads = ads
         rows: list[AdDay] = []
         paid_sessions = 0
         for ad in ads:
@@ -294,7 +326,9 @@ class ShopSimulation:
             day = self.scale.start_date + timedelta(days=day_index)
             for _ in range(round(organic_per_day * self.rng.uniform(0.7, 1.3))):
                 self._organic_visit(day)
-        self.traffic.ad_days = [self._with_platform_orders(row) for row in rows]
+        self.traffic.ad_days = [
+            self._with_platform_orders(row) for row in rows if is_imported(row.ad)
+        ]
         self.traffic.events.sort(key=lambda event: event.received_at)
         return self.traffic
 
