@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from creatives.attribution import scheduler
 from creatives.attribution.router import router as attribution_router
@@ -79,7 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.engine.dispose()
             log.info("server_stopped")
 
-    app = FastAPI(
+    # Swagger UI and ReDoc come with the package instead of a CDN, so /docs works offline.
+    app = FastAPIOffline(
         title="Creatives",
         summary="Which ad creatives make money: spend, sessions, conversions and ROAS per copy.",
         version="0.1.0",
