@@ -293,6 +293,31 @@ for (const timeZone of TIME_ZONES) {
       });
     });
 
+    test("sign-in shows a 503 error message", async () => {
+      await withFreshContext(async (page) => {
+        await page.route("**/api/account/login", (route) =>
+          route.fulfill({
+            status: 503,
+            json: {
+              error: {
+                code: "database_unavailable",
+                message:
+                  "The database is not reachable. Try again in a moment.",
+              },
+            },
+          }),
+        );
+        await page.goto(`${BASE_URL}/login`);
+        await signIn(page);
+        const message = page.getByTestId("login-error");
+        await message.waitFor();
+        assert.equal(
+          await message.textContent(),
+          "The database is not reachable. Try again in a moment.",
+        );
+      });
+    });
+
     test("login shows the API's rows", async () => {
       await withFreshContext(async (page) => {
         await page.goto(`${BASE_URL}/`);
