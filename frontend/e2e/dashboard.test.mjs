@@ -228,6 +228,12 @@ function displayDay(iso) {
   return `${day} ${MONTHS[Number(month) - 1]} ${year}`;
 }
 
+/** Writes `YYYY-MM-DD` as the helper texts do, e.g. `1 Jun 2024`. */
+function shortDay(iso) {
+  const [year, month, day] = iso.split("-");
+  return `${Number(day)} ${MONTHS[Number(month) - 1]} ${year}`;
+}
+
 /** Reads a date field's day, month and year as shown, e.g. `01 Jun 2024`. */
 async function dateFieldText(page, label) {
   // The date pickers load lazily after the grid, so wait for their sections.
@@ -368,6 +374,29 @@ for (const timeZone of TIME_ZONES) {
       await page.waitForURL((url) => url.searchParams.get("end") === end);
       const view = { ...defaultView(), event: other, start, end };
       await assertGridMatchesApi(page, await apiMetrics(view));
+      await page.close();
+    });
+
+    test("a day outside the data names the range", async () => {
+      const page = await openDashboard();
+      const before = page.url();
+      // Only the year changes, so no valid day is typed on the way there.
+      const group = page.getByRole("group", { name: "Start date" });
+      await group.getByRole("spinbutton", { name: "Year" }).click();
+      await page.keyboard.type("2000");
+      await page.keyboard.press("Tab");
+
+      const helper = page
+        .locator(".MuiFormControl-root")
+        .filter({ has: group })
+        .locator(".MuiFormHelperText-root");
+      await helper.waitFor();
+      assert.equal(
+        await helper.textContent(),
+        `Pick a day from ${shortDay(options.date_range.start_date)} to ${shortDay(options.default_date_range.end_date)}.`,
+      );
+      await page.waitForTimeout(1000);
+      assert.equal(page.url(), before);
       await page.close();
     });
 
