@@ -2,6 +2,7 @@
 // data (E2E_BASE_URL). Every case runs once per browser time zone, one east
 // and one west of UTC, so a date shifted by a UTC conversion fails.
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 
 import {
@@ -397,6 +398,37 @@ for (const timeZone of TIME_ZONES) {
       );
       await page.waitForTimeout(1000);
       assert.equal(page.url(), before);
+      await page.close();
+    });
+
+    test("CSV export names the search and totals", async () => {
+      const page = await openDashboard();
+      const view = { ...defaultView(), search: "a" };
+      const metrics = await apiMetrics(view);
+      await page.getByLabel("Search ad copy").fill(view.search);
+      await page.waitForURL((url) => url.searchParams.get("search") === "a");
+      await page
+        .getByTestId("totals")
+        .getByText(new RegExp(`^Totals of ${metrics.row_count} creatives?$`))
+        .waitFor();
+
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Export CSV" }).click(),
+      ]);
+      assert.equal(
+        download.suggestedFilename(),
+        `creatives_${customer.id}_${view.event}_${view.start}_${view.end}_${view.attribution}.csv`,
+      );
+      const lines = (await readFile(await download.path(), "utf8"))
+        .replace(/^\uFEFF/, "")
+        .split("\r\n");
+      assert.ok(lines.includes("Search,a"), lines.slice(0, 8).join("\n"));
+      const header = lines.indexOf("") + 1;
+      const total = lines.at(-2);
+      assert.match(total, /^Total,/);
+      // Header line, one line per creative, the totals line, the final newline.
+      assert.equal(lines.length - header, metrics.rows.length + 3);
       await page.close();
     });
 
