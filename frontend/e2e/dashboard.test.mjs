@@ -432,6 +432,26 @@ for (const timeZone of TIME_ZONES) {
       await page.close();
     });
 
+    test("charts are named and add no tab stop", async () => {
+      const page = await openDashboard();
+      const charts = page.locator('[aria-label$=" chart"]');
+      // The charts load lazily, after the grid.
+      await charts.nth(1).waitFor();
+      assert.deepEqual(
+        (
+          await charts.evaluateAll((nodes) =>
+            nodes.map((node) => node.getAttribute("aria-label")),
+          )
+        ).sort(),
+        [
+          "Daily spend and attributed revenue chart",
+          "ROAS against spend per creative chart",
+        ].sort(),
+      );
+      assert.equal(await charts.locator('[tabindex="0"]').count(), 0);
+      await page.close();
+    });
+
     test("reload keeps the filters", async () => {
       const page = await openDashboard();
       await page.getByRole("button", { name: "1 day" }).click();
