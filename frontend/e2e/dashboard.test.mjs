@@ -2,6 +2,7 @@
 // data (E2E_BASE_URL). Every case runs once per browser time zone, one east
 // and one west of UTC, so a date shifted by a UTC conversion fails.
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 
 import {
@@ -228,6 +229,12 @@ function displayDay(iso) {
   return `${day} ${MONTHS[Number(month) - 1]} ${year}`;
 }
 
+/** Writes `YYYY-MM-DD` as the helper texts do, e.g. `1 Jun 2024`. */
+function shortDay(iso) {
+  const [year, month, day] = iso.split("-");
+  return `${Number(day)} ${MONTHS[Number(month) - 1]} ${year}`;
+}
+
 /** Reads a date field's day, month and year as shown, e.g. `01 Jun 2024`. */
 async function dateFieldText(page, label) {
   // The date pickers load lazily after the grid, so wait for their sections.
@@ -293,6 +300,31 @@ for (const timeZone of TIME_ZONES) {
       });
     });
 
+    test("sign-in shows a 503 error message", async () => {
+      await withFreshContext(async (page) => {
+        await page.route("**/api/account/login", (route) =>
+          route.fulfill({
+            status: 503,
+            json: {
+              error: {
+                code: "database_unavailable",
+                message:
+                  "The database is not reachable. Try again in a moment.",
+              },
+            },
+          }),
+        );
+        await page.goto(`${BASE_URL}/login`);
+        await signIn(page);
+        const message = page.getByTestId("login-error");
+        await message.waitFor();
+        assert.equal(
+          await message.textContent(),
+          "The database is not reachable. Try again in a moment.",
+        );
+      });
+    });
+
     test("login shows the API's rows", async () => {
       await withFreshContext(async (page) => {
         await page.goto(`${BASE_URL}/`);
@@ -343,6 +375,80 @@ for (const timeZone of TIME_ZONES) {
       await page.waitForURL((url) => url.searchParams.get("end") === end);
       const view = { ...defaultView(), event: other, start, end };
       await assertGridMatchesApi(page, await apiMetrics(view));
+      await page.close();
+    });
+
+    test("a day outside the data names the range", async () => {
+      const page = await openDashboard();
+      const before = page.url();
+      // Only the year changes, so no valid day is typed on the way there.
+      const group = page.getByRole("group", { name: "Start date" });
+      await group.getByRole("spinbutton", { name: "Year" }).click();
+      await page.keyboard.type("2000");
+      await page.keyboard.press("Tab");
+
+      const helper = page
+        .locator(".MuiFormControl-root")
+        .filter({ has: group })
+        .locator(".MuiFormHelperText-root");
+      await helper.waitFor();
+      assert.equal(
+        await helper.textContent(),
+        `Pick a day from ${shortDay(options.date_range.start_date)} to ${shortDay(options.default_date_range.end_date)}.`,
+      );
+      await page.waitForTimeout(1000);
+      assert.equal(page.url(), before);
+      await page.close();
+    });
+
+    test("CSV export names the search and totals", async () => {
+      const page = await openDashboard();
+      const view = { ...defaultView(), search: "a" };
+      const metrics = await apiMetrics(view);
+      await page.getByLabel("Search ad copy").fill(view.search);
+      await page.waitForURL((url) => url.searchParams.get("search") === "a");
+      await page
+        .getByTestId("totals")
+        .getByText(new RegExp(`^Totals of ${metrics.row_count} creatives?$`))
+        .waitFor();
+
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Export CSV" }).click(),
+      ]);
+      assert.equal(
+        download.suggestedFilename(),
+        `creatives_${customer.id}_${view.event}_${view.start}_${view.end}_${view.attribution}.csv`,
+      );
+      const lines = (await readFile(await download.path(), "utf8"))
+        .replace(/^\uFEFF/, "")
+        .split("\r\n");
+      assert.ok(lines.includes("Search,a"), lines.slice(0, 8).join("\n"));
+      const header = lines.indexOf("") + 1;
+      const total = lines.at(-2);
+      assert.match(total, /^Total,/);
+      // Header line, one line per creative, the totals line, the final newline.
+      assert.equal(lines.length - header, metrics.rows.length + 3);
+      await page.close();
+    });
+
+    test("charts are named and add no tab stop", async () => {
+      const page = await openDashboard();
+      const charts = page.locator('[aria-label$=" chart"]');
+      // The charts load lazily, after the grid.
+      await charts.nth(1).waitFor();
+      assert.deepEqual(
+        (
+          await charts.evaluateAll((nodes) =>
+            nodes.map((node) => node.getAttribute("aria-label")),
+          )
+        ).sort(),
+        [
+          "Daily spend and attributed revenue chart",
+          "ROAS against spend per creative chart",
+        ].sort(),
+      );
+      assert.equal(await charts.locator('[tabindex="0"]').count(), 0);
       await page.close();
     });
 

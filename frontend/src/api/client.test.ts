@@ -58,6 +58,27 @@ describe("apiRequest", () => {
     expect(error.code).toBe("validation_error");
     expect(error.message).toBe("start_date is invalid");
     expect(error.requestId).toBe("req-1");
+    expect(error.hasServerMessage).toBe(true);
+  });
+
+  it("keeps a 503 error body's message", async () => {
+    stubFetch(
+      jsonResponse(
+        {
+          error: {
+            code: "database_unavailable",
+            message: "The database is not reachable. Try again in a moment.",
+          },
+        },
+        503,
+      ),
+    );
+    const error = await failure(apiRequest("/api/x"));
+    expect(error.isUnavailable).toBe(true);
+    expect(error.isUnanswered).toBe(false);
+    expect(error.message).toBe(
+      "The database is not reachable. Try again in a moment.",
+    );
   });
 
   it("reports a proxy's 502 as unavailable", async () => {
@@ -65,6 +86,7 @@ describe("apiRequest", () => {
     const error = await failure(apiRequest("/api/x"));
     expect(error.isUnavailable).toBe(true);
     expect(error.code).toBe("server_unavailable");
+    expect(error.isUnanswered).toBe(true);
   });
 
   it("reports a failed fetch as a network error", async () => {
@@ -72,6 +94,7 @@ describe("apiRequest", () => {
     const error = await failure(apiRequest("/api/x"));
     expect(error.status).toBe(0);
     expect(error.isUnavailable).toBe(true);
+    expect(error.isUnanswered).toBe(true);
   });
 
   it("calls the 401 handler for authenticated calls", async () => {

@@ -7,13 +7,15 @@ export const UNEXPECTED_RESPONSE = "unexpected_response";
 
 /**
  * A failed API call. `status` is 0 when no HTTP response arrived at all;
- * `message` is the server's `error.message` whenever it sent one.
+ * `message` is the server's `error.message` whenever it sent one, and
+ * `hasServerMessage` is true exactly then.
  */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly requestId: string | null;
   readonly fields: { field: string; message: string }[];
+  readonly hasServerMessage: boolean;
 
   constructor(
     status: number,
@@ -21,6 +23,7 @@ export class ApiError extends Error {
     message: string,
     requestId: string | null = null,
     fields: { field: string; message: string }[] = [],
+    hasServerMessage = false,
   ) {
     super(message);
     this.name = "ApiError";
@@ -28,11 +31,23 @@ export class ApiError extends Error {
     this.code = code;
     this.requestId = requestId;
     this.fields = fields;
+    this.hasServerMessage = hasServerMessage;
   }
 
-  /** True when the server could not be reached or a proxy reported it down. */
+  /**
+   * True when the server could not be reached or reported itself down, a 503
+   * `database_unavailable` included, so one more try may succeed.
+   */
   get isUnavailable(): boolean {
     return this.status === 0 || [502, 503, 504].includes(this.status);
+  }
+
+  /**
+   * True when no response came from the Creatives server itself: the request
+   * failed, or a proxy sent a 502/503/504 without the API's error body.
+   */
+  get isUnanswered(): boolean {
+    return !this.hasServerMessage && this.isUnavailable;
   }
 }
 
@@ -120,7 +135,14 @@ export async function readError(response: Response): Promise<ApiError> {
 
   if (isErrorBody(body)) {
     const { code, message, fields = [] } = body.error;
-    return new ApiError(response.status, code, message, requestId, fields);
+    return new ApiError(
+      response.status,
+      code,
+      message,
+      requestId,
+      fields,
+      true,
+    );
   }
   if ([502, 503, 504].includes(response.status)) {
     return new ApiError(

@@ -102,6 +102,37 @@ describe("LoginPage", () => {
     );
   });
 
+  it("shows a 503 error message", async () => {
+    stubApi(
+      loginRoute(503, {
+        error: {
+          code: "database_unavailable",
+          message: "The database is not reachable. Try again in a moment.",
+        },
+      }),
+    );
+    renderApp("/login");
+    await signIn();
+    const error = await screen.findByTestId("login-error");
+    expect(error).toHaveTextContent(
+      "The database is not reachable. Try again in a moment.",
+    );
+    expect(error).not.toHaveTextContent("not answering");
+  });
+
+  it("shows a bare 502 as not answering", async () => {
+    stubApi((url) =>
+      url.pathname === "/api/account/login"
+        ? new Response("<html>Bad Gateway</html>", { status: 502 })
+        : undefined,
+    );
+    renderApp("/login");
+    await signIn();
+    expect(await screen.findByTestId("login-error")).toHaveTextContent(
+      "not answering",
+    );
+  });
+
   it("returns to the shared view after signing in", async () => {
     stubApi(
       loginRoute(200, {

@@ -30,6 +30,20 @@ describe("loginErrorMessage", () => {
     }
   });
 
+  it("passes a 503 error message through", () => {
+    const error = new ApiError(
+      503,
+      "database_unavailable",
+      "The database is not reachable. Try again in a moment.",
+      null,
+      [],
+      true,
+    );
+    expect(loginErrorMessage(error)).toBe(
+      "The database is not reachable. Try again in a moment.",
+    );
+  });
+
   it("passes other server messages through", () => {
     const error = new ApiError(
       422,

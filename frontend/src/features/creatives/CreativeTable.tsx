@@ -10,7 +10,7 @@ import {
 } from "@mui/x-data-grid";
 import { startTransition, useEffect, useMemo, useState } from "react";
 
-import type { CreativeRow, MetricColumn } from "../../api/types";
+import type { CreativeRow, MetricColumn, MetricTotals } from "../../api/types";
 import { buildColumns, HIDDEN_BY_DEFAULT } from "./creativeColumns";
 import {
   CreativeTableContext,
@@ -38,6 +38,8 @@ export interface CreativeTableProps {
   selectedIds: string[];
   onSelectionChange: (ids: string[]) => void;
   csvContext: CsvContext;
+  /** The API's totals of the rows, written as the CSV's last line. */
+  totals: MetricTotals | null;
   emptyTitle: string;
   emptyDetail: string;
   /** Null hides the "Show conversions" button, for events without a list. */
@@ -130,6 +132,7 @@ export function CreativeTable(props: CreativeTableProps) {
       props.csvContext,
       visibleColumns,
       orderedRows,
+      props.totals,
     );
     downloadCsv(text, csvFileName(props.csvContext));
   }

@@ -66,6 +66,11 @@ export const DailySpendChart = memo(function DailySpendChart({
     content = (
       <LineChart
         height={HEIGHT}
+        title={`Daily spend and ${revenueName.toLowerCase()} chart`}
+        // NOTE: MUI X Charts 9.17 names only the chart's container, and its
+        // keyboard entry point would be an unnamed tab stop, so arrow-key
+        // navigation is off. The table does not list these daily figures.
+        disableKeyboardNavigation
         xAxis={[
           {
             scaleType: "point",

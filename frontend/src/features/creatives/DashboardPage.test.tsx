@@ -117,6 +117,43 @@ describe("DashboardPage", () => {
     expect(metricCalls).toHaveLength(2);
   });
 
+  it("shows a 503 error message", async () => {
+    api(() =>
+      jsonResponse(
+        {
+          error: {
+            code: "database_unavailable",
+            message: "The database is not reachable. Try again in a moment.",
+          },
+        },
+        503,
+      ),
+    );
+    render(
+      <Providers>
+        <DashboardPage />
+      </Providers>,
+    );
+    const error = await screen.findByTestId("error-state");
+    expect(error).toHaveTextContent("The database is not reachable.");
+    expect(error).not.toHaveTextContent(/did not answer|not answering/);
+  });
+
+  it("shows a failed fetch as no answer", async () => {
+    stubApi((url) => {
+      if (url.pathname === "/api/customers") throw new TypeError("offline");
+      return undefined;
+    });
+    render(
+      <Providers>
+        <DashboardPage />
+      </Providers>,
+    );
+    expect(await screen.findByTestId("error-state")).toHaveTextContent(
+      "The server did not answer.",
+    );
+  });
+
   it("opens a row's conversions", async () => {
     api(() => jsonResponse(metrics));
     render(

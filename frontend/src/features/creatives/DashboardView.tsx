@@ -236,8 +236,13 @@ export function DashboardView({ customers }: DashboardViewProps) {
                       attribution: isPlatformEvent(filters.event)
                         ? PLATFORM_ATTRIBUTION_LABEL
                         : `${attributionLabel(filters.attribution)} (${filters.attribution})`,
+                      attributionCode: isPlatformEvent(filters.event)
+                        ? "platform"
+                        : filters.attribution,
+                      search: filters.search,
                       currency,
                     }}
+                    totals={metrics.data?.totals ?? null}
                     emptyTitle={empty?.title ?? ""}
                     emptyDetail={empty?.detail ?? ""}
                     onShowConversions={

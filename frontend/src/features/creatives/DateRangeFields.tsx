@@ -2,6 +2,7 @@ import { Stack } from "@mui/material";
 import { AdapterDateFns } from "@mui/x-date-pickers/AdapterDateFns";
 import { DatePicker } from "@mui/x-date-pickers/DatePicker";
 import { LocalizationProvider } from "@mui/x-date-pickers/LocalizationProvider";
+import { format } from "date-fns";
 import { useEffect, useMemo, useState } from "react";
 
 import type { DateRange } from "../../api/types";
@@ -25,6 +26,17 @@ const DISPLAY_FORMAT = "d MMM yyyy";
 // applies at once.
 const TYPING_DELAY_MS = 600;
 
+/**
+ * Formats the helper text for a date field whose typed value is outside
+ * [min, max] or is not a date, in the format the field shows its dates.
+ */
+export function allowedRangeText(min: string, max: string): string {
+  const first = parseIsoDate(min);
+  const last = parseIsoDate(max);
+  if (first === null || last === null) return "Pick a valid day.";
+  return `Pick a day from ${format(first, DISPLAY_FORMAT)} to ${format(last, DISPLAY_FORMAT)}.`;
+}
+
 function validDay(date: Date | null, min: string, max: string): string | null {
   if (date === null || Number.isNaN(date.getTime())) return null;
   const day = toIsoDate(date);
@@ -44,6 +56,9 @@ export function DateRangeFields({
   const { start_date: min, end_date: max } = bounds;
   const [startValue, setStartValue] = useState(() => parseIsoDate(start));
   const [endValue, setEndValue] = useState(() => parseIsoDate(end));
+  // A typed day outside the range is not applied, so the field shows the range.
+  const [startInvalid, setStartInvalid] = useState(false);
+  const [endInvalid, setEndInvalid] = useState(false);
   const commitStartLater = useDebouncedCallback(onChange, TYPING_DELAY_MS);
   const commitEndLater = useDebouncedCallback(onChange, TYPING_DELAY_MS);
 
@@ -66,16 +81,25 @@ export function DateRangeFields({
     return day !== null && day !== end ? { end: day } : null;
   }
 
-  const shared = {
-    format: DISPLAY_FORMAT,
-    slotProps: { textField: { size: "small" as const, sx: { width: 180 } } },
-  };
+  function textField(helperText: string | undefined) {
+    return {
+      size: "small" as const,
+      sx: { width: 180 },
+      helperText,
+    };
+  }
 
   return (
     <LocalizationProvider dateAdapter={AdapterDateFns}>
       <Stack direction="row" spacing={1} sx={{ alignItems: "center" }}>
         <DatePicker
-          {...shared}
+          format={DISPLAY_FORMAT}
+          slotProps={{
+            textField: textField(
+              startInvalid ? allowedRangeText(min, end) : undefined,
+            ),
+          }}
+          onError={(reason) => setStartInvalid(reason !== null)}
           label="Start date"
           value={startValue}
           minDate={minDate}
@@ -91,7 +115,13 @@ export function DateRangeFields({
           }}
         />
         <DatePicker
-          {...shared}
+          format={DISPLAY_FORMAT}
+          slotProps={{
+            textField: textField(
+              endInvalid ? allowedRangeText(start, max) : undefined,
+            ),
+          }}
+          onError={(reason) => setEndInvalid(reason !== null)}
           label="End date"
           value={endValue}
           minDate={startDate}

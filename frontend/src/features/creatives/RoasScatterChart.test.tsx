@@ -21,4 +21,22 @@ describe("RoasScatterChart", () => {
 
     expect(screen.getByText("No creative with spend")).toBeInTheDocument();
   });
+
+  it("names the chart and adds no unnamed tab stop", () => {
+    const rows = [
+      creativeRow("c1", 120, { revenue: 390, roas: 3.25 }),
+      creativeRow("c2", 80, { revenue: 40, roas: 0.5 }),
+    ];
+
+    const { container } = render(
+      <RoasScatterChart rows={rows} currency="PHP" />,
+    );
+
+    expect(
+      container.querySelector(
+        '[aria-label="ROAS against spend per creative chart"]',
+      ),
+    ).not.toBeNull();
+    expect(container.querySelector('[tabindex="0"]')).toBeNull();
+  });
 });

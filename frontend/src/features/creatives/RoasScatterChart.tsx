@@ -78,6 +78,11 @@ export const RoasScatterChart = memo(function RoasScatterChart({
     >
       <ScatterChart
         height={HEIGHT}
+        title="ROAS against spend per creative chart"
+        // MUI X Charts 9.17 names only the chart's container, so its keyboard
+        // entry point would be an unnamed tab stop. The table lists the same
+        // figures for keyboard users.
+        disableKeyboardNavigation
         xAxis={[
           {
             label: `Spend (${currency})`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { creativeRow } from "../../test/fixtures";
+import { creativeRow, metricsResponse } from "../../test/fixtures";
 import { buildCreativesCsv, csvFileName, type CsvContext } from "./csv";
 
 const context: CsvContext = {
@@ -10,6 +10,8 @@ const context: CsvContext = {
   start: "2024-03-01",
   end: "2024-03-31",
   attribution: "7 days (7d)",
+  attributionCode: "7d",
+  search: "",
   currency: "USD",
 };
 
@@ -68,10 +70,62 @@ describe("buildCreativesCsv with platform revenue", () => {
   });
 });
 
+describe("buildCreativesCsv with a search and totals", () => {
+  const totals = {
+    ...metricsResponse([]).totals,
+    spend: 1200,
+    revenue: 3900,
+    roas: 3.25,
+  };
+  const rows = [creativeRow("c1", 1200, { ad_copy: "Café", roas: 3.25 })];
+  const lines = buildCreativesCsv(
+    { ...context, search: " café " },
+    [...columns, { field: "revenue", headerName: "Revenue" }],
+    rows,
+    totals,
+  ).split("\r\n");
+
+  it("states the search in the heading", () => {
+    expect(lines[5]).toBe("Search,café");
+    expect(lines[6]).toBe("Currency,USD");
+    expect(lines[8]).toBe("Creative ID,Ad copy,Spend,ROAS,Revenue");
+  });
+
+  it("ends with the totals line", () => {
+    expect(lines[10]).toBe("Total,,1200,3.25,3900");
+    expect(lines[11]).toBe("");
+    expect(lines).toHaveLength(12);
+  });
+
+  it("leaves the totals line out without totals", () => {
+    const text = buildCreativesCsv(context, columns, rows);
+    expect(text).not.toContain("Total");
+  });
+});
+
 describe("csvFileName", () => {
-  it("names the view", () => {
-    expect(csvFileName({ ...context, customerId: "Acme Inc/EU" })).toBe(
-      "creatives_Acme-Inc-EU_order_completed_2024-03-01_2024-03-31_7-days-7d-.csv",
+  it("names the view with the window code", () => {
+    expect(csvFileName(context)).toBe(
+      "creatives_23_order_completed_2024-03-01_2024-03-31_7d.csv",
+    );
+  });
+
+  it("leaves no doubled or trailing separators", () => {
+    expect(
+      csvFileName({
+        ...context,
+        customerId: "Acme Inc / EU",
+        event: "  order__completed!",
+        attributionCode: "(7d)",
+      }),
+    ).toBe(
+      "creatives_Acme-Inc-EU_order_completed_2024-03-01_2024-03-31_7d.csv",
+    );
+  });
+
+  it("drops a part left empty", () => {
+    expect(csvFileName({ ...context, attributionCode: "()" })).toBe(
+      "creatives_23_order_completed_2024-03-01_2024-03-31.csv",
     );
   });
 });

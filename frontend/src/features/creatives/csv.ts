@@ -1,4 +1,4 @@
-import type { CreativeRow } from "../../api/types";
+import type { CreativeRow, MetricTotals } from "../../api/types";
 
 export interface CsvContext {
   customerName: string;
@@ -6,7 +6,12 @@ export interface CsvContext {
   event: string;
   start: string;
   end: string;
+  /** The window as people read it, e.g. `7 days (7d)`. */
   attribution: string;
+  /** The short form for the file name, e.g. `7d`. */
+  attributionCode: string;
+  /** The quick search on ad copy, which limits the rows to those that match. */
+  search: string;
   currency: string;
 }
 
@@ -32,21 +37,26 @@ function cell(value: unknown): string {
 
 /**
  * Builds a CSV of the creatives whose first lines name the customer, event,
- * dates and attribution window, because a file opened weeks later has no
- * other record of them. Numbers are written unformatted (a dot as decimal
+ * dates, attribution window and any quick search, because a file opened
+ * weeks later has no other record of them. A last `Total` line carries the
+ * API's totals under their columns (ROAS of the summed spend and revenue, as
+ * the totals bar shows). Numbers are written unformatted (a dot as decimal
  * separator, no currency sign), so spreadsheets read them as numbers.
  */
 export function buildCreativesCsv(
   context: CsvContext,
   columns: CsvColumn[],
   rows: readonly CreativeRow[],
+  totals: MetricTotals | null = null,
 ): string {
+  const search = context.search.trim();
   const heading = [
     ["Customer", `${context.customerName} (${context.customerId})`],
     ["Event", context.event],
     ["Start date", context.start],
     ["End date", context.end],
     ["Attribution window", context.attribution],
+    ...(search === "" ? [] : [["Search", search]]),
     ["Currency", context.currency],
   ];
   const header = ["Creative ID", ...columns.map((column) => column.headerName)];
@@ -54,14 +64,32 @@ export function buildCreativesCsv(
     const values = row as unknown as Record<string, unknown>;
     return [row.id, ...columns.map((column) => values[column.field])];
   });
+  const footer = totals === null ? [] : [totalsLine(columns, totals)];
 
-  const lines = [...heading, [], header, ...body].map((values) =>
+  const lines = [...heading, [], header, ...body, ...footer].map((values) =>
     values.map(cell).join(","),
   );
   return `${lines.join("\r\n")}\r\n`;
 }
 
-/** Builds a file name that repeats the view, e.g. `creatives_23_order_completed_...csv`. */
+/** Puts each total under the column of the same field; other cells stay empty. */
+function totalsLine(columns: CsvColumn[], totals: MetricTotals): unknown[] {
+  const values = totals as unknown as Record<string, unknown>;
+  return [
+    "Total",
+    ...columns.map((column) =>
+      Object.hasOwn(values, column.field) ? values[column.field] : null,
+    ),
+  ];
+}
+
+/**
+ * Builds a file name that repeats the view, e.g.
+ * `creatives_23_order_completed_2024-06-01_2024-06-30_7d.csv`. Each part keeps
+ * letters, digits, `_`, `.` and `-`. Any other run becomes one `-`, a run of
+ * separators shrinks to its first, and a part left empty is dropped, so no
+ * separator is doubled or trailing.
+ */
 export function csvFileName(context: CsvContext): string {
   const parts = [
     "creatives",
@@ -69,9 +97,16 @@ export function csvFileName(context: CsvContext): string {
     context.event,
     context.start,
     context.end,
-    context.attribution,
-  ];
-  return `${parts.join("_").replace(/[^\w.-]+/g, "-")}.csv`;
+    context.attributionCode,
+  ]
+    .map((part) =>
+      part
+        .replace(/[^\w.-]+/g, "-")
+        .replace(/[-_.]{2,}/g, (run) => run.charAt(0))
+        .replace(/^[-_.]+|[-_.]+$/g, ""),
+    )
+    .filter((part) => part !== "");
+  return `${parts.join("_")}.csv`;
 }
 
 /** Saves text as a download; the byte-order mark lets Excel read UTF-8 emoji. */
