@@ -197,7 +197,10 @@ async def test_metrics_timeout_503(
         ({"start_date": "2024-02-30", "end_date": "2024-05-31"}, "start_date"),
         ({"start_date": "1714521600", "end_date": "2024-05-31"}, "start_date"),
         ({"end_date": "2024-05-31"}, "start_date"),
+        ({"start_date": "2021-06-29", "end_date": "2024-06-30"}, "end_date"),
         ({**RANGE, "sort": "-password"}, "sort"),
+        ({**RANGE, "sort": "--spend"}, "sort"),
+        ({**RANGE, "sort": "+spend"}, "sort"),
         ({**RANGE, "page_size": "1001"}, "page_size"),
         ({**RANGE, "attribution": "14d"}, "attribution"),
     ],
@@ -214,6 +217,21 @@ async def test_invalid_filters_422(
     error = response.json()["error"]
     assert error["code"] == "validation_error"
     assert error["fields"][0]["field"] == field
+
+
+async def test_range_of_three_calendar_years_200(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+
+    response = await client.get(
+        METRICS,
+        params={"start_date": "2021-06-30", "end_date": "2024-06-30"},
+        headers=headers,
+    )
+
+    assert response.status_code == 200, response.text
 
 
 async def test_filter_options_cover_all_events(
