@@ -1,7 +1,5 @@
-import os
 import secrets
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -18,29 +16,6 @@ from creatives.config import InsecureSecretError, Settings
 from creatives.errors import NotAuthenticatedError, TokenExpiredError
 
 SECRET = "s" * 48
-
-
-@pytest.fixture
-def kolkata_time_zone() -> Iterator[None]:
-    previous = os.environ.get("TZ")
-    os.environ["TZ"] = "Asia/Kolkata"
-    time.tzset()
-    yield
-    if previous is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = previous
-    time.tzset()
-
-
-def test_token_lifetime_exact_under_kolkata(kolkata_time_zone: None) -> None:
-    token = create_access_token("7", SECRET, timedelta(minutes=60))
-
-    claims = decode_access_token(token, SECRET, leeway_seconds=0)
-
-    assert time.localtime().tm_gmtoff == 5 * 3600 + 1800
-    assert claims["exp"] - claims["iat"] == 3600
-    assert abs(claims["iat"] - datetime.now(UTC).timestamp()) < 5
 
 
 def test_expired_token_rejected() -> None:
