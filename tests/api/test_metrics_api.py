@@ -295,6 +295,49 @@ async def test_daily_series_of_one_creative(
     assert unknown.status_code == 404
 
 
+async def test_days_without_rows_sum_to_zero(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+    creative_id = await _creative_of_ad_a(client, headers)
+
+    response = await client.get(
+        f"/api/customer/23/creatives/{creative_id}/daily",
+        params={**RANGE, "event": "order_completed"},
+        headers=headers,
+    )
+
+    days = response.json()["days"]
+    assert days[0]["revenue"] == 2828.8
+    for day in days[1:]:
+        assert day["revenue"] == 0.0, day["date"]
+        assert day["conversions"] == 0.0, day["date"]
+        assert day["roas"] is None, day["date"]
+        assert day["cpa"] is None, day["date"]
+
+
+async def test_empty_range_totals_zero(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+
+    response = await client.get(
+        METRICS,
+        params={"start_date": "2023-01-01", "end_date": "2023-01-31"},
+        headers=headers,
+    )
+
+    body = response.json()
+    assert body["row_count"] == 0
+    assert body["totals"]["spend"] == 0.0
+    assert body["totals"]["clicks"] == 0.0
+    assert body["totals"]["revenue"] == 0.0
+    assert body["totals"]["roas"] is None
+    assert body["totals"]["cpa"] is None
+
+
 async def test_unknown_event_404_lists_known(
     client: httpx.AsyncClient, db: AsyncEngine
 ) -> None:

@@ -378,14 +378,14 @@ def _every_day(
 ) -> list[DailyPoint]:
     """List every day of the range.
 
-    A day without rows has zero counts and spend, so charts show a gap as 0, and no revenue
-    value (null), as does a day whose rows carried none.
+    A day without rows sums to 0, revenue included, so charts show a gap as 0. Revenue is
+    null only on a day whose rows carried no value.
     """
     points = []
     day = start
     while day <= end:
         points.append(
-            DailyPoint(date=day, **metric_values(sums_by_day.get(day, Sums())))
+            DailyPoint(date=day, **metric_values(sums_by_day.get(day, Sums.empty())))
         )
         day += timedelta(days=1)
     return points
