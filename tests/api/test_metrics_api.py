@@ -368,6 +368,33 @@ async def test_search_collapses_whitespace(
 
 
 @pytest.mark.parametrize(
+    ("stored", "search"),
+    [
+        ("['Caf\u00e9 au lait']", "caf\u00e9"),
+        ("['Caf\u00e9 au lait']", "cafe\u0301"),
+        ("['Cafe\u0301 au lait']", "caf\u00e9"),
+        ("['Cafe\u0301 au lait']", "cafe\u0301  AU"),
+        ("['First card', 'Caf\u00e9 au lait']", "card cafe\u0301"),
+    ],
+)
+async def test_search_unicode_normalised(
+    client: httpx.AsyncClient, db: AsyncEngine, stored: str, search: str
+) -> None:
+    await _shop(db)
+    async with db.begin() as conn:
+        await factories.creative_rows(conn, "23", "B", stored, [date(2024, 5, 2)])
+        await factories.regroup(conn, "23")
+    headers = await login(client, "ana@example.com")
+
+    response = await client.get(
+        METRICS, params={**RANGE, "search": search}, headers=headers
+    )
+
+    assert response.status_code == 200, response.text
+    assert [row["ad_ids"] for row in response.json()["rows"]] == [["B"]]
+
+
+@pytest.mark.parametrize(
     "path",
     [
         "/api/customer/%00/creatives/filter-options",

@@ -113,9 +113,12 @@ def _order_sql(sort_field: str, descending: bool) -> str:
 # Python's casefold() changes (such as ß) as they are.
 _SEARCH_TEXT_SQL = """,
         string_agg(s.ad_id, ' ' ORDER BY s.ad_id COLLATE "default") AS ad_id_text"""
-_SEARCH_FILTER_SQL = """
+# The stored copy is NFC with collapsed whitespace within each carousel card, and the
+# cards are joined by a blank line, which is collapsed here so a search can span two cards.
+_SEARCH_FILTER_SQL = r"""
         WHERE strpos(
-            lower(concat_ws(' ', coalesce(c.ad_copy, ''), t.ad_id_text) COLLATE "default"),
+            lower(concat_ws(' ', regexp_replace(coalesce(c.ad_copy, ''), '\s+', ' ', 'g'),
+                            t.ad_id_text) COLLATE "default"),
             lower(CAST(:search AS text) COLLATE "default")
         ) > 0"""
 

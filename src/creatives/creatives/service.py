@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from creatives.attribution import repository as attribution_repository
 from creatives.attribution.schemas import Unattributed
 from creatives.creatives import repository
+from creatives.creatives.adcopy import normalize_copy
 from creatives.creatives.metrics import (
     ATTRIBUTION_LABELS,
     Attribution,
@@ -268,9 +269,9 @@ async def get_metrics(
     validate_page(query.page, query.page_size)
 
     # Grouping, totals, search, order and page are done in SQL, so only the rows of the
-    # requested page leave the database. Copy is grouped after collapsing whitespace, so
-    # the search collapses it too.
-    search = " ".join((query.search or "").split()) or None
+    # requested page leave the database. The stored copy is normalised as the grouping key
+    # is (NFC, collapsed whitespace), so the search text is normalised the same way.
+    search = normalize_copy(query.search or "") or None
     events = await _event_names(conn, customer)
     platform_event = _platform_event(query.event, events)
     page = await repository.creative_page(
