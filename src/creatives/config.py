@@ -1,5 +1,6 @@
 """Settings read from the environment or `.env` (pydantic-settings)."""
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,7 +20,26 @@ WELL_KNOWN_SECRETS = frozenset(
         "supersecret",
         "password",
         "test",
+        # The HS256 sample key of FastAPI's OAuth2 with JWT tutorial.
+        "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7",
+        # The HS256 sample secrets of the jwt.io debugger, the older one and the newer.
+        "your-256-bit-secret",
+        "a-string-secret-at-least-256-bits-long",
     }
+)
+# Words that mark a value written to be replaced, or labelled unsafe as Django's generated
+# "django-insecure-" keys are. They are matched after dropping case, whitespace and the
+# separators - _ . so "Change_Me" and "change me" both match "changeme".
+PLACEHOLDER_WORDS = (
+    "changeme",
+    "changethis",
+    "changeit",
+    "replaceme",
+    "replacethis",
+    "yoursecret",
+    "example",
+    "placeholder",
+    "insecure",
 )
 MIN_SECRET_LENGTH = 32
 MIN_DISTINCT_CHARACTERS = 12
@@ -31,6 +51,15 @@ def _is_repeated(secret: str) -> bool:
         if len(secret) % size == 0 and secret[:size] * (len(secret) // size) == secret:
             return True
     return False
+
+
+def placeholder_word(secret: str) -> str | None:
+    """Return the placeholder word the secret contains, or None."""
+    squeezed = re.sub(r"[-_.\s]", "", secret.lower())
+    for word in PLACEHOLDER_WORDS:
+        if word in squeezed:
+            return word
+    return None
 
 
 class InsecureSecretError(ValueError):
@@ -123,6 +152,12 @@ class Settings(BaseSettings):
             raise InsecureSecretError(f"JWT_SECRET_KEY is empty. {hint}")
         if secret.lower() in WELL_KNOWN_SECRETS:
             raise InsecureSecretError(f"JWT_SECRET_KEY is a well-known value. {hint}")
+        word = placeholder_word(secret)
+        if word is not None:
+            raise InsecureSecretError(
+                f"JWT_SECRET_KEY is a placeholder (it contains {word!r}), not a secret. "
+                f"{hint}"
+            )
         if len(set(secret)) < MIN_DISTINCT_CHARACTERS or _is_repeated(secret):
             raise InsecureSecretError(
                 f"JWT_SECRET_KEY repeats a few characters; it must be random. {hint}"

@@ -140,8 +140,48 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, exc.code, exc.message, exc.fields, headers)
 
 
+def _expected_body(request: Request) -> str:
+    """Describe the JSON body the matched endpoint expects, from its body model."""
+    body_field = getattr(request.scope.get("route"), "body_field", None)
+    model = getattr(getattr(body_field, "field_info", None), "annotation", None)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        names = [field.alias or name for name, field in model.model_fields.items()]
+        keys = ", ".join(f'"{name}"' for name in names)
+        return f"a JSON object with the keys {keys}"
+    return "a JSON document"
+
+
+# FastAPI (0.165) raises a 400 with this detail when it cannot read a body at all, for
+# example JSON that is not UTF-8; JSON that decodes but does not parse is its 422.
+FASTAPI_BODY_PARSE_DETAIL = "There was an error parsing the body"
+
+
+def _invalid_json(
+    request: Request, reason: str, position: object = None
+) -> JSONResponse:
+    where = f" at character {position}" if isinstance(position, int) else ""
+    message = (
+        f"The request body is not valid JSON ({reason}{where}). Send "
+        f"{_expected_body(request)}, with Content-Type: application/json."
+    )
+    return error_response(
+        422, "validation_error", message, [FieldError(field="body", message=message)]
+    )
+
+
 async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    for error in exc.errors():
+        if error.get("type") == "json_invalid":
+            location = tuple(error.get("loc", ()))
+            reason = str(error.get("ctx", {}).get("error", "JSON decode error"))
+            return _invalid_json(request, reason, location[-1])
+        # Without a JSON Content-Type, FastAPI validates the raw bytes against the model.
+        if tuple(error.get("loc", ())) == ("body",) and isinstance(
+            error.get("input"), bytes
+        ):
+            content_type = request.headers.get("content-type") or "missing"
+            return _invalid_json(request, f"Content-Type is {content_type}")
     fields = _validation_fields(exc)
     summary = "; ".join(f"{item.field}: {item.message}" for item in fields)
     return error_response(
@@ -149,11 +189,26 @@ async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    """Format an HTTPException of Starlette, such as the router's 404 and 405."""
     assert isinstance(exc, StarletteHTTPException)
+    content_type = request.headers.get("content-type", "")
+    if (
+        exc.status_code == 400
+        and exc.detail == FASTAPI_BODY_PARSE_DETAIL
+        and "json" in content_type
+    ):
+        return _invalid_json(request, "it cannot be read as UTF-8 JSON")
     codes = {401: "not_authenticated", 404: "not_found", 405: "method_not_allowed"}
     code = codes.get(exc.status_code, "http_error")
-    return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+    message = str(exc.detail)
+    allowed = (exc.headers or {}).get("Allow")
+    if exc.status_code == 405 and allowed:
+        message = (
+            f"Method {request.method} is not allowed on {request.url.path}. "
+            f"Use {allowed}."
+        )
+    return error_response(exc.status_code, code, message, headers=exc.headers)
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
@@ -207,7 +262,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     for unavailable in (
         OperationalError,
         InterfaceError,

@@ -4,8 +4,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
@@ -17,7 +17,7 @@ from creatives.config import Settings, get_settings
 from creatives.creatives.router import router as creatives_router
 from creatives.customers.router import router as customers_router
 from creatives.database import create_engine
-from creatives.errors import NotFoundError, install_error_handlers
+from creatives.errors import error_response, http_error, install_error_handlers
 from creatives.health.router import router as health_router
 from creatives.imports.router import router as imports_router
 from creatives.logging import get_logger
@@ -30,7 +30,11 @@ log = get_logger(__name__)
 
 
 def _mount_frontend(app: FastAPI, dist: Path) -> None:
-    """Serve the built dashboard; unknown non-API paths get index.html for client routing."""
+    """Serve the built dashboard; unknown non-API paths get index.html for client routing.
+
+    The dashboard is served from the 404 handler, not from a catch-all GET route, so a
+    path that exists with other methods still gets the router's 405 with an Allow header.
+    """
     index = dist / "index.html"
     if not index.is_file():
         log.warning(
@@ -46,13 +50,19 @@ def _mount_frontend(app: FastAPI, dist: Path) -> None:
         if path.is_file()
     }
 
-    @app.get("/{path:path}", include_in_schema=False)
-    async def spa(path: str) -> FileResponse:
-        if path.startswith("api/"):
-            raise NotFoundError(f"No API endpoint at /{path}.")
+    async def spa_or_not_found(request: Request, exc: Exception) -> Response:
+        path = request.url.path.removeprefix("/")
+        if path == "api" or path.startswith("api/"):
+            return error_response(404, "not_found", f"No API endpoint at /{path}.")
+        # A missing file under /assets stays a 404: index.html in its place would be
+        # parsed as a script or a style sheet.
+        if request.method not in ("GET", "HEAD") or path.startswith("assets/"):
+            return await http_error(request, exc)
         if path in files:
             return FileResponse(files[path])
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+    app.add_exception_handler(404, spa_or_not_found)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -1,13 +1,19 @@
+import os
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import jwt
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from creatives.auth import repository
 from creatives.auth.security import create_access_token
 from creatives.auth.service import set_password
+from creatives.config import Settings
+from creatives.main import create_app
 from tests import factories
 from tests.api.conftest import login
 from tests.conftest import TEST_SECRET
@@ -35,6 +41,59 @@ async def test_login_returns_token_and_user(
     assert body["user"]["email"] == "Ana@Example.com"
     assert [c["id"] for c in body["user"]["customers"]] == ["23"]
     assert body["user"]["customers"][0]["currency"] == "EUR"
+
+
+@pytest.fixture
+def kolkata_time_zone() -> Iterator[None]:
+    """Run the test with the process time zone at UTC+05:30, then restore it."""
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Kolkata"
+    time.tzset()
+    yield
+    if previous is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = previous
+    time.tzset()
+
+
+async def test_login_token_lifetime_under_kolkata(
+    db: AsyncEngine,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    kolkata_time_zone: None,
+) -> None:
+    await _analyst(db)
+    # Read from the environment as a deployment sets it; the default is 60 minutes.
+    monkeypatch.setenv("ACCESS_TOKEN_MINUTES", "137")
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=database_url,
+        jwt_secret_key=TEST_SECRET,
+        integration_interval_seconds=0,
+        frontend_dir=tmp_path / "no-frontend",
+    )
+    app = create_app(settings)
+
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver"
+        ) as client:
+            response = await client.post(
+                "/api/account/login",
+                json={"email": "ana@example.com", "password": factories.PASSWORD},
+            )
+
+    assert response.status_code == 200, response.text
+    claims = jwt.decode(
+        response.json()["accessToken"], TEST_SECRET, algorithms=["HS256"]
+    )
+    assert settings.access_token_minutes == 137
+    assert time.localtime().tm_gmtoff == 5 * 3600 + 1800
+    assert claims["exp"] - claims["iat"] == 137 * 60
+    assert abs(claims["iat"] - datetime.now(UTC).timestamp()) < 5
 
 
 async def test_login_wrong_password_401(

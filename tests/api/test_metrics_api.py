@@ -197,7 +197,10 @@ async def test_metrics_timeout_503(
         ({"start_date": "2024-02-30", "end_date": "2024-05-31"}, "start_date"),
         ({"start_date": "1714521600", "end_date": "2024-05-31"}, "start_date"),
         ({"end_date": "2024-05-31"}, "start_date"),
+        ({"start_date": "2021-06-29", "end_date": "2024-06-30"}, "end_date"),
         ({**RANGE, "sort": "-password"}, "sort"),
+        ({**RANGE, "sort": "--spend"}, "sort"),
+        ({**RANGE, "sort": "+spend"}, "sort"),
         ({**RANGE, "page_size": "1001"}, "page_size"),
         ({**RANGE, "attribution": "14d"}, "attribution"),
     ],
@@ -214,6 +217,21 @@ async def test_invalid_filters_422(
     error = response.json()["error"]
     assert error["code"] == "validation_error"
     assert error["fields"][0]["field"] == field
+
+
+async def test_range_of_three_calendar_years_200(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+
+    response = await client.get(
+        METRICS,
+        params={"start_date": "2021-06-30", "end_date": "2024-06-30"},
+        headers=headers,
+    )
+
+    assert response.status_code == 200, response.text
 
 
 async def test_filter_options_cover_all_events(
@@ -277,6 +295,49 @@ async def test_daily_series_of_one_creative(
     assert unknown.status_code == 404
 
 
+async def test_days_without_rows_sum_to_zero(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+    creative_id = await _creative_of_ad_a(client, headers)
+
+    response = await client.get(
+        f"/api/customer/23/creatives/{creative_id}/daily",
+        params={**RANGE, "event": "order_completed"},
+        headers=headers,
+    )
+
+    days = response.json()["days"]
+    assert days[0]["revenue"] == 2828.8
+    for day in days[1:]:
+        assert day["revenue"] == 0.0, day["date"]
+        assert day["conversions"] == 0.0, day["date"]
+        assert day["roas"] is None, day["date"]
+        assert day["cpa"] is None, day["date"]
+
+
+async def test_empty_range_totals_zero(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    await _shop(db)
+    headers = await login(client, "ana@example.com")
+
+    response = await client.get(
+        METRICS,
+        params={"start_date": "2023-01-01", "end_date": "2023-01-31"},
+        headers=headers,
+    )
+
+    body = response.json()
+    assert body["row_count"] == 0
+    assert body["totals"]["spend"] == 0.0
+    assert body["totals"]["clicks"] == 0.0
+    assert body["totals"]["revenue"] == 0.0
+    assert body["totals"]["roas"] is None
+    assert body["totals"]["cpa"] is None
+
+
 async def test_unknown_event_404_lists_known(
     client: httpx.AsyncClient, db: AsyncEngine
 ) -> None:
@@ -304,6 +365,33 @@ async def test_search_collapses_whitespace(
     )
 
     assert [row["ad_ids"] for row in response.json()["rows"]] == [["A"]]
+
+
+@pytest.mark.parametrize(
+    ("stored", "search"),
+    [
+        ("['Caf\u00e9 au lait']", "caf\u00e9"),
+        ("['Caf\u00e9 au lait']", "cafe\u0301"),
+        ("['Cafe\u0301 au lait']", "caf\u00e9"),
+        ("['Cafe\u0301 au lait']", "cafe\u0301  AU"),
+        ("['First card', 'Caf\u00e9 au lait']", "card cafe\u0301"),
+    ],
+)
+async def test_search_unicode_normalised(
+    client: httpx.AsyncClient, db: AsyncEngine, stored: str, search: str
+) -> None:
+    await _shop(db)
+    async with db.begin() as conn:
+        await factories.creative_rows(conn, "23", "B", stored, [date(2024, 5, 2)])
+        await factories.regroup(conn, "23")
+    headers = await login(client, "ana@example.com")
+
+    response = await client.get(
+        METRICS, params={**RANGE, "search": search}, headers=headers
+    )
+
+    assert response.status_code == 200, response.text
+    assert [row["ad_ids"] for row in response.json()["rows"]] == [["B"]]
 
 
 @pytest.mark.parametrize(

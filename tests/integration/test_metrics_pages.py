@@ -70,7 +70,7 @@ def reference_order(
 
 
 def _total(items: list[CreativeSums]) -> Sums:
-    total = Sums()
+    total = Sums.empty()
     for item in items:
         total.add(item.sums)
     return total
@@ -83,7 +83,7 @@ def _platform_total(items: list[CreativeSums], platform: Platform) -> Sums | Non
     ]
     if not listed:
         return None
-    total = Sums()
+    total = Sums.empty()
     for sums in listed:
         total.add(sums)
     return total

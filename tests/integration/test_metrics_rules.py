@@ -145,9 +145,13 @@ async def test_empty_range_sums(db: AsyncEngine) -> None:
     assert result.rows == []
     assert result.row_count == 0
     assert result.totals.spend == 0.0
-    # No row carried a revenue value, so there is none, not 0.
-    assert result.totals.revenue is None
+    assert result.totals.clicks == 0.0
+    assert result.totals.conversions == 0.0
+    # A sum over no rows is 0; the ratios divide by a zero spend or count, so are null.
+    assert result.totals.revenue == 0.0
     assert result.totals.roas is None
+    assert result.totals.cpa is None
+    assert result.totals.ctr is None
 
 
 async def test_date_range_inclusive_both_ends(db: AsyncEngine) -> None:

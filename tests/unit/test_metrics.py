@@ -52,3 +52,30 @@ def test_ratio_of_sums_differs_from_mean_of_ratios() -> None:
     total.add(second)
 
     assert compute_ratios(total).roas == Decimal("1.0792")
+
+
+def test_empty_sums_revenue_zero() -> None:
+    empty = Sums.empty()
+
+    assert empty.revenue == Decimal(0)
+    assert compute_ratios(empty).roas is None
+    assert compute_ratios(empty).cpa is None
+
+
+def test_sums_without_values_stay_none() -> None:
+    total = Sums.empty()
+    total.add(Sums(spend=Decimal("10"), revenue=None))
+    total.add(Sums.empty())
+    total.add(Sums(spend=Decimal("5"), revenue=None))
+
+    assert total.spend == Decimal("15")
+    assert total.revenue is None
+
+
+def test_sums_mixed_values_add() -> None:
+    total = Sums.empty()
+    total.add(Sums(spend=Decimal("10"), revenue=None))
+    total.add(Sums(spend=Decimal("5"), revenue=Decimal("7.5")))
+
+    assert total.revenue == Decimal("7.5")
+    assert compute_ratios(total).roas == Decimal("0.5000")

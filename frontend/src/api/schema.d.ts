@@ -1417,7 +1417,7 @@ export interface operations {
                 end_date: string;
                 /** @description Window of revenue and conversions; `session` is not attributed. */
                 attribution?: components["schemas"]["Attribution"];
-                /** @description Field to sort by; a leading '-' sorts descending. */
+                /** @description Field to sort by (`spend`), or '-' and the field for descending order (`-spend`). */
                 sort?: string;
                 /** @description Case-insensitive text in the ad copy. */
                 search?: string | null;

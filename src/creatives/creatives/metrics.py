@@ -51,8 +51,9 @@ def add_optional(left: Decimal | None, right: Decimal | None) -> Decimal | None:
 class Sums:
     """Additive figures; everything else derives from them.
 
-    `revenue` is None when no row carried a conversion value (an ad-platform export with
-    empty value cells), which is not the same as a value of 0.
+    A sum over no rows (`Sums.empty()`) is 0 throughout, revenue included. `revenue` is
+    None only when rows were summed but none carried a conversion value (an ad-platform
+    export with empty value cells), which is not the same as a value of 0.
     """
 
     spend: Decimal = ZERO
@@ -60,15 +61,27 @@ class Sums:
     impressions: Decimal = ZERO
     sessions: Decimal = ZERO
     conversions: Decimal = ZERO
-    revenue: Decimal | None = None
+    revenue: Decimal | None = ZERO
+    has_rows: bool = True
+
+    @classmethod
+    def empty(cls) -> "Sums":
+        """Return the sum over no rows, the start of an accumulation with `add`."""
+        return cls(has_rows=False)
 
     def add(self, other: "Sums") -> None:
+        if not other.has_rows:
+            return
         self.spend += other.spend
         self.clicks += other.clicks
         self.impressions += other.impressions
         self.sessions += other.sessions
         self.conversions += other.conversions
-        self.revenue = add_optional(self.revenue, other.revenue)
+        if self.has_rows:
+            self.revenue = add_optional(self.revenue, other.revenue)
+        else:
+            self.revenue = other.revenue
+        self.has_rows = True
 
 
 def ratio(

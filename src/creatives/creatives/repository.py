@@ -19,7 +19,18 @@ METRIC_NAMES = ("spend", "clicks", "impressions", "sessions", "conversions", "re
 
 
 def _sums_sql(source: str) -> str:
-    return ", ".join(f"sum({source}{name}) AS {name}" for name in METRIC_NAMES)
+    """Select the sums of the metrics over the group.
+
+    A group without rows sums to 0; revenue stays NULL when rows exist but none of them
+    carried a value, as SQL's sum() returns.
+    """
+    sums = []
+    for name in METRIC_NAMES:
+        total = f"sum({source}{name})"
+        if name == "revenue":
+            total = f"CASE WHEN count(*) > 0 THEN {total} ELSE 0 END"
+        sums.append(f"{total} AS {name}")
+    return ", ".join(sums)
 
 
 # The fallback id repeats creative_id_for_ad() for ads the grouping has not seen yet.
@@ -102,9 +113,12 @@ def _order_sql(sort_field: str, descending: bool) -> str:
 # Python's casefold() changes (such as ß) as they are.
 _SEARCH_TEXT_SQL = """,
         string_agg(s.ad_id, ' ' ORDER BY s.ad_id COLLATE "default") AS ad_id_text"""
-_SEARCH_FILTER_SQL = """
+# The stored copy is NFC with collapsed whitespace within each carousel card, and the
+# cards are joined by a blank line, which is collapsed here so a search can span two cards.
+_SEARCH_FILTER_SQL = r"""
         WHERE strpos(
-            lower(concat_ws(' ', coalesce(c.ad_copy, ''), t.ad_id_text) COLLATE "default"),
+            lower(concat_ws(' ', regexp_replace(coalesce(c.ad_copy, ''), '\s+', ' ', 'g'),
+                            t.ad_id_text) COLLATE "default"),
             lower(CAST(:search AS text) COLLATE "default")
         ) > 0"""
 
@@ -275,13 +289,14 @@ class CreativeSums:
     platform: Sums | None = None
 
 
-def sums_from_row(mapping: Any) -> Sums:
-    """Read the six sums of a result row.
+def sums_from_row(mapping: Any, has_rows: bool = True) -> Sums:
+    """Read the six sums of a result row; `has_rows` is False for a sum over no rows.
 
     A NULL count or spend is zero. A NULL revenue stays None, because it means that no
     row carried a value.
     """
     return Sums(
+        has_rows=has_rows,
         spend=mapping["spend"] or ZERO,
         clicks=mapping["clicks"] or ZERO,
         impressions=mapping["impressions"] or ZERO,
@@ -295,7 +310,11 @@ def platform_sums_from_row(mapping: Any) -> Sums | None:
     """Read the platform's spend and value, or None when there were no platform rows."""
     if mapping["platform_spend"] is None:
         return None
-    return Sums(spend=mapping["platform_spend"], revenue=mapping["platform_revenue"])
+    return Sums(
+        spend=mapping["platform_spend"],
+        revenue=mapping["platform_revenue"],
+        has_rows=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -363,7 +382,7 @@ async def creative_page(
     ]
     return CreativePage(
         rows,
-        sums_from_row(totals_row._mapping),
+        sums_from_row(totals_row._mapping, has_rows=totals_row.row_count > 0),
         totals_row.row_count,
         platform_sums_from_row(totals_row._mapping),
     )

@@ -70,7 +70,8 @@ def metrics_query(
         str,
         Query(
             max_length=40,
-            description="Field to sort by; a leading '-' sorts descending.",
+            description="Field to sort by (`spend`), or '-' and the field for "
+            "descending order (`-spend`).",
         ),
     ] = "-spend",
     search: Annotated[

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from creatives.attribution import repository as attribution_repository
 from creatives.attribution.schemas import Unattributed
 from creatives.creatives import repository
+from creatives.creatives.adcopy import normalize_copy
 from creatives.creatives.metrics import (
     ATTRIBUTION_LABELS,
     Attribution,
@@ -29,7 +30,7 @@ from creatives.customers.schemas import CustomerPublic
 from creatives.errors import FieldError, NotFoundError, ValidationFailedError
 from creatives.imports.dashboard import PLATFORM_EVENT
 
-MAX_RANGE_DAYS = 3 * 366
+MAX_RANGE_YEARS = 3
 MAX_PAGE_SIZE = 1000
 DEFAULT_EVENT = "order_completed"
 DEFAULT_RANGE_DAYS = 30
@@ -71,31 +72,43 @@ def _invalid(field: str, message: str) -> ValidationFailedError:
     )
 
 
+def add_years(day: date, years: int) -> date:
+    """Return the same calendar day `years` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def validate_range(start_date: date, end_date: date) -> None:
-    """Dates are whole days, inclusive at both ends, at most three years apart."""
+    """Check that start_date <= end_date <= start_date plus three calendar years.
+
+    Dates are whole days, inclusive at both ends.
+    """
     if start_date > end_date:
         raise _invalid(
             "start_date",
             f"start_date {start_date} is after end_date {end_date}; swap them.",
         )
-    days = (end_date - start_date).days + 1
-    if days > MAX_RANGE_DAYS:
+    latest_end = add_years(start_date, MAX_RANGE_YEARS)
+    if end_date > latest_end:
         raise _invalid(
             "end_date",
-            f"The range {start_date} to {end_date} covers {days} days; "
-            f"the maximum is {MAX_RANGE_DAYS} (three years). Choose a shorter range.",
+            f"The range {start_date} to {end_date} is longer than {MAX_RANGE_YEARS} "
+            f"years; end_date may be at most {latest_end} for start_date "
+            f"{start_date}. Choose a shorter range.",
         )
 
 
 def parse_sort(sort: str) -> tuple[str, bool]:
-    """Split `-spend` into ("spend", descending)."""
+    """Split `-spend` into ("spend", descending); accept only `field` or `-field`."""
     descending = sort.startswith("-")
-    field = sort.lstrip("-+")
+    field = sort.removeprefix("-")
     if field not in SORTABLE_FIELDS:
         raise _invalid(
             "sort",
-            f"Unknown sort field {field!r}. Use one of {', '.join(SORTABLE_FIELDS)}, "
-            "with a leading '-' for descending order.",
+            f"Invalid sort {sort!r}. Use a field name, or '-' and a field name for "
+            f"descending order; fields: {', '.join(SORTABLE_FIELDS)}.",
         )
     return field, descending
 
@@ -256,9 +269,9 @@ async def get_metrics(
     validate_page(query.page, query.page_size)
 
     # Grouping, totals, search, order and page are done in SQL, so only the rows of the
-    # requested page leave the database. Copy is grouped after collapsing whitespace, so
-    # the search collapses it too.
-    search = " ".join((query.search or "").split()) or None
+    # requested page leave the database. The stored copy is normalised as the grouping key
+    # is (NFC, collapsed whitespace), so the search text is normalised the same way.
+    search = normalize_copy(query.search or "") or None
     events = await _event_names(conn, customer)
     platform_event = _platform_event(query.event, events)
     page = await repository.creative_page(
@@ -366,14 +379,14 @@ def _every_day(
 ) -> list[DailyPoint]:
     """List every day of the range.
 
-    A day without rows has zero counts and spend, so charts show a gap as 0, and no revenue
-    value (null), as does a day whose rows carried none.
+    A day without rows sums to 0, revenue included, so charts show a gap as 0. Revenue is
+    null only on a day whose rows carried no value.
     """
     points = []
     day = start
     while day <= end:
         points.append(
-            DailyPoint(date=day, **metric_values(sums_by_day.get(day, Sums())))
+            DailyPoint(date=day, **metric_values(sums_by_day.get(day, Sums.empty())))
         )
         day += timedelta(days=1)
     return points
