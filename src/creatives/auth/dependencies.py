@@ -27,11 +27,25 @@ async def get_current_user(
     settings: AppSettings,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> UserRecord:
+    return await service.user_from_token(conn, _required(token), settings)
+
+
+async def check_bearer_token(request: Request) -> int:
+    """Check the Bearer token in the request's headers and return its user id.
+
+    For a route that must reject a request before reading its body, which happens before
+    FastAPI resolves any dependency. `get_current_user` looks up the account later.
+    """
+    token = _required(await oauth2_scheme(request))
+    return service.token_claims(token, get_app_settings(request)).user_id
+
+
+def _required(token: str | None) -> str:
     if not token:
         raise NotAuthenticatedError(
             "Log in first: this endpoint needs a Bearer access token."
         )
-    return await service.user_from_token(conn, token, settings)
+    return token
 
 
 CurrentUser = Annotated[UserRecord, Depends(get_current_user)]

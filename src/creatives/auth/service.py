@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -58,9 +59,18 @@ def issue_token(user: UserRecord, settings: Settings) -> str:
     return create_access_token(str(user.id), settings.jwt_secret_key, lifetime)
 
 
-async def user_from_token(
-    conn: AsyncConnection, token: str, settings: Settings
-) -> UserRecord:
+class TokenClaims(NamedTuple):
+    """The claims of a verified access token that the API reads."""
+
+    user_id: int
+    issued_at: int
+
+
+def token_claims(token: str, settings: Settings) -> TokenClaims:
+    """Check a token's signature, expiry and subject without the database.
+
+    Raise a 401 error that names the problem. `user_from_token` also looks up the account.
+    """
     claims = decode_access_token(
         token, settings.jwt_secret_key, settings.jwt_leeway_seconds
     )
@@ -71,13 +81,19 @@ async def user_from_token(
         raise NotAuthenticatedError(invalid) from error
     if not 0 < user_id <= MAX_USER_ID:
         raise NotAuthenticatedError(invalid)
+    return TokenClaims(user_id, claims["iat"])
 
-    user = await repository.get_by_id(conn, user_id)
+
+async def user_from_token(
+    conn: AsyncConnection, token: str, settings: Settings
+) -> UserRecord:
+    claims = token_claims(token, settings)
+    user = await repository.get_by_id(conn, claims.user_id)
     if user is None or not user.is_active:
         raise NotAuthenticatedError(
             "The account of this token no longer exists or is disabled."
         )
-    if claims["iat"] < int(user.password_changed_at.timestamp()):
+    if claims.issued_at < int(user.password_changed_at.timestamp()):
         raise TokenExpiredError("The password changed after this login. Log in again.")
     return user
 
