@@ -4,10 +4,16 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
-from creatives.auth.dependencies import AppSettings, CurrentUser
+from creatives.auth.dependencies import (
+    AppSettings,
+    CurrentUser,
+    check_bearer_token,
+    get_app_settings,
+)
+from creatives.body_guard import GuardedBodyRoute
 from creatives.config import Settings
 from creatives.customers.dependencies import AccessibleCustomer
 from creatives.database import DbConnection
@@ -27,10 +33,11 @@ from creatives.imports.service import ImportRequest, import_ad_file
 from creatives.logging import get_logger
 
 log = get_logger(__name__)
-router = APIRouter(prefix="/api/customer/{customer}/imports", tags=["imports"])
 
 MEGABYTE = 1 << 20
 COPY_CHUNK = MEGABYTE
+# The form's other fields and its multipart framing, on top of the file's limit.
+FORM_ALLOWANCE = 64 * 1024
 ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorResponse, "description": "Missing, invalid or expired token"},
     403: {"model": ErrorResponse, "description": "The user is not an admin"},
@@ -61,17 +68,22 @@ def _too_large(limit: int, name: str) -> UploadTooLargeError:
     )
 
 
-def reject_large_body(request: Request, settings: AppSettings) -> None:
-    """Reject a body whose declared length exceeds the limit before it is read.
+class UploadRoute(GuardedBodyRoute):
+    """Reject an upload without a valid token, or over the limit, before reading it.
 
-    FastAPI resolves dependencies before it parses the form, so this check runs before
-    the file is spooled to disk. Chunked uploads declare no length; `_save_upload`
-    counts their bytes instead.
+    Whether the user is an admin with access to the customer is checked later, by the
+    endpoint's dependencies.
     """
-    limit = _upload_limit_bytes(settings)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit, "The request body")
+
+    async def check_headers(self, request: Request) -> None:
+        await check_bearer_token(request)
+
+    def body_limit(self, request: Request) -> int:
+        return _upload_limit_bytes(get_app_settings(request)) + FORM_ALLOWANCE
+
+    def body_too_large(self, request: Request) -> AppError:
+        limit = _upload_limit_bytes(get_app_settings(request))
+        return _too_large(limit, "The request body")
 
 
 def import_error_response(error: ImportFileError) -> JSONResponse:
@@ -104,6 +116,8 @@ def _save_upload(upload: UploadFile, folder: Path, limit: int) -> Path:
         name = "upload.csv"
     target = folder / name
 
+    # UploadRoute caps the whole body at the limit plus FORM_ALLOWANCE, so this check
+    # keeps the file itself within the limit.
     written = 0
     with target.open("wb") as handle:
         while chunk := upload.file.read(COPY_CHUNK):
@@ -114,12 +128,16 @@ def _save_upload(upload: UploadFile, folder: Path, limit: int) -> Path:
     return target
 
 
+router = APIRouter(
+    prefix="/api/customer/{customer}/imports", tags=["imports"], route_class=UploadRoute
+)
+
+
 @router.post(
     "",
     response_model=ImportSummary,
     responses=ERRORS,
     operation_id="importAdFile",
-    dependencies=[Depends(reject_large_body)],
 )
 async def upload_import(
     settings: AppSettings,
