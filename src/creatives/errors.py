@@ -84,6 +84,11 @@ class ConflictError(AppError):
     code = "conflict"
 
 
+class PayloadTooLargeError(AppError):
+    status_code = 413
+    code = "payload_too_large"
+
+
 class DatabaseUnavailableError(AppError):
     status_code = 503
     code = "database_unavailable"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from creatives.errors import AppError, ValidationFailedError
+from creatives.errors import AppError, PayloadTooLargeError, ValidationFailedError
 from creatives.pixel.batcher import UNAVAILABLE_ERRORS, WriterUnavailableError
 from creatives.pixel.metrics import REQUEST_SECONDS
 from creatives.pixel.service import (
@@ -33,11 +33,6 @@ JSON = "application/json"
 # Observing through a fixed child skips `labels()`, which locks and hashes on every call.
 _GIF_SECONDS = REQUEST_SECONDS.labels("gif")
 _COLLECT_SECONDS = REQUEST_SECONDS.labels("collect")
-
-
-class PayloadTooLargeError(AppError):
-    status_code = 413
-    code = "payload_too_large"
 
 
 @dataclass(frozen=True, slots=True)
