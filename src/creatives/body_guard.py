@@ -14,10 +14,13 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from starlette.types import Message, Receive
 
-from creatives.errors import AppError
+from creatives.errors import AppError, PayloadTooLargeError
 from creatives.logging import get_logger
 
 log = get_logger(__name__)
+
+# A login form or JSON document is a few hundred bytes.
+SMALL_BODY_LIMIT = 64 * 1024
 
 
 class BodyLimitExceededError(Exception):
@@ -109,3 +112,19 @@ class GuardedBodyRoute(APIRoute):
                 raise rejection from error
 
         return guarded
+
+
+class SmallBodyRoute(GuardedBodyRoute):
+    """An APIRoute whose body, a short form or JSON document, is read only up to 64 KB.
+
+    For the endpoints that take a body without a token, such as the login.
+    """
+
+    def body_limit(self, request: Request) -> int:
+        return SMALL_BODY_LIMIT
+
+    def body_too_large(self, request: Request) -> AppError:
+        return PayloadTooLargeError(
+            f"The request body is larger than {SMALL_BODY_LIMIT} bytes, the limit of "
+            "this endpoint. Send only the fields that the API documents."
+        )

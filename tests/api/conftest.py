@@ -52,3 +52,23 @@ async def login(
     )
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['accessToken']}"}
+
+
+class CountingBody:
+    """A request body streamed in chunks that counts how many bytes the app read.
+
+    httpx pulls from the iterator only when the app requests more of the body, so `sent`
+    is what the app consumed.
+    """
+
+    chunk_size = 64 * 1024
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.sent = 0
+
+    async def stream(self) -> AsyncIterator[bytes]:
+        for start in range(0, len(self.data), self.chunk_size):
+            chunk = self.data[start : start + self.chunk_size]
+            self.sent += len(chunk)
+            yield chunk

@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from creatives.auth import repository
 from creatives.auth.security import create_access_token
 from creatives.auth.service import set_password
+from creatives.body_guard import SMALL_BODY_LIMIT
 from creatives.config import Settings
 from creatives.main import create_app
 from tests import factories
-from tests.api.conftest import login
+from tests.api.conftest import CountingBody, login
 from tests.conftest import TEST_SECRET
 
 
@@ -337,3 +338,51 @@ async def test_too_long_password_not_echoed(
 
     assert response.status_code == 422
     assert "s3cret" not in response.text
+
+
+async def test_token_form_over_limit_is_413_unread(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    # A form's file parts would be spooled to disk, although the endpoint ignores them.
+    boundary = "token-test-boundary"
+    body = CountingBody(
+        (
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="file"; filename="big.bin"\r\n\r\n'
+        ).encode()
+        + b"x" * (5 * SMALL_BODY_LIMIT)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    headers = {
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Content-Length": str(len(body.data)),
+    }
+
+    response = await client.post(
+        "/api/auth/token", headers=headers, content=body.stream()
+    )
+
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+    assert body.sent == 0
+
+
+async def test_login_chunked_body_over_limit_is_413(
+    client: httpx.AsyncClient, db: AsyncEngine
+) -> None:
+    padding = "x" * (5 * SMALL_BODY_LIMIT)
+    body = CountingBody(
+        f'{{"email": "ana@example.com", "password": "{padding}"}}'.encode()
+    )
+
+    response = await client.post(
+        "/api/account/login",
+        headers={"Content-Type": "application/json"},
+        content=body.stream(),
+    )
+
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "payload_too_large"
+    assert f"{SMALL_BODY_LIMIT} bytes" in error["message"]
+    assert body.sent <= SMALL_BODY_LIMIT + body.chunk_size

@@ -1,7 +1,6 @@
 """POST /api/customer/{customer}/imports: upload, summary, errors in the API's shape."""
 
 import io
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -19,12 +18,11 @@ from creatives.imports.router import (
     _save_upload,
 )
 from tests import factories
-from tests.api.conftest import login
+from tests.api.conftest import CountingBody, login
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
 UPLOAD = "/api/customer/23/imports"
 BOUNDARY = "upload-test-boundary"
-CHUNK = 64 * 1024
 
 
 async def _shop(db: AsyncEngine) -> None:
@@ -270,12 +268,8 @@ def test_save_upload_accepts_file_at_limit(tmp_path: Path) -> None:
     assert path.read_bytes() == b"x" * 10
 
 
-class MultipartBody:
-    """A multipart upload streamed in chunks that counts how many bytes the server read.
-
-    httpx pulls from the iterator only when the app requests more of the body, so `sent`
-    is what the server consumed.
-    """
+class MultipartBody(CountingBody):
+    """A multipart upload of one file, for the meta platform, that counts what was read."""
 
     def __init__(self, content: bytes, name: str = "big.csv") -> None:
         head = (
@@ -285,14 +279,7 @@ class MultipartBody:
             f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'
             "Content-Type: text/csv\r\n\r\n"
         ).encode()
-        self.data = head + content + f"\r\n--{BOUNDARY}--\r\n".encode()
-        self.sent = 0
-
-    async def stream(self) -> AsyncIterator[bytes]:
-        for start in range(0, len(self.data), CHUNK):
-            chunk = self.data[start : start + CHUNK]
-            self.sent += len(chunk)
-            yield chunk
+        super().__init__(head + content + f"\r\n--{BOUNDARY}--\r\n".encode())
 
     async def post(
         self, client: httpx.AsyncClient, auth: dict[str, str], *, declared: bool = True
@@ -400,7 +387,7 @@ async def test_chunked_oversize_cut_off(
 
     _assert_too_large(response)
     # Reading stops within one chunk of the limit and its allowance for form fields.
-    assert body.sent <= MEGABYTE + FORM_ALLOWANCE + CHUNK
+    assert body.sent <= MEGABYTE + FORM_ALLOWANCE + body.chunk_size
     assert await _import_count(db) == 0
 
 

@@ -13,14 +13,16 @@ from creatives.auth.schemas import (
     MyAccountResponse,
     TokenResponse,
 )
+from creatives.body_guard import SmallBodyRoute
 from creatives.database import DbConnection
 from creatives.errors import ErrorResponse
 
-router = APIRouter(tags=["account"])
+router = APIRouter(tags=["account"], route_class=SmallBodyRoute)
 
 AUTH_ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorResponse, "description": "Wrong email or password"},
     403: {"model": ErrorResponse, "description": "Account disabled"},
+    413: {"model": ErrorResponse, "description": "The body is larger than 64 KB"},
     429: {
         "model": ErrorResponse,
         "description": "Too many failed logins for this email",
