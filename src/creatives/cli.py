@@ -6,6 +6,7 @@ import secrets
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from types import FrameType
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from creatives.config import InsecureSecretError, Settings, get_settings
 from creatives.database import create_engine
-from creatives.errors import AppError
+from creatives.errors import AppError, DatabaseUnavailableError
 from creatives.imports.cli import import_app
 from creatives.logging import configure_logging
 from creatives.runtime import database_url
@@ -75,6 +76,14 @@ def with_engine(settings: Settings, work: Callable[[AsyncEngine], Awaitable[T]])
         raise fail(str(error)) from error
 
 
+def _enter_database(stack: ExitStack, settings: Settings) -> str:
+    """Open the database for the rest of `stack`, or exit with a short error."""
+    try:
+        return stack.enter_context(database_url(settings))
+    except DatabaseUnavailableError as error:
+        raise fail(str(error)) from error
+
+
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     # uvicorn re-raises SIGTERM after its graceful shutdown; exiting here runs the `finally`
     # blocks that stop the embedded PostgreSQL.
@@ -100,6 +109,7 @@ def serve(
     """Serve the API and the dashboard; start an embedded PostgreSQL if DATABASE_URL is unset."""
     import uvicorn
 
+    from creatives.auth.service import authenticate
     from creatives.demo.service import PIPELINE_SCALE, database_is_empty, generate_demo
     from creatives.main import create_app
 
@@ -110,15 +120,27 @@ def serve(
         raise fail(str(error)) from error
 
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    with database_url(settings) as url:
+    with ExitStack() as stack:
+        url = _enter_database(stack, settings)
         if demo_if_empty:
 
             async def seed(engine: AsyncEngine) -> bool:
-                if not await database_is_empty(engine):
-                    return False
-                await generate_demo(
-                    engine, PIPELINE_SCALE, settings.demo_email, settings.demo_password
-                )
+                """Load the demo into an empty database and return whether the demo login works."""
+                if await database_is_empty(engine):
+                    await generate_demo(
+                        engine,
+                        PIPELINE_SCALE,
+                        settings.demo_email,
+                        settings.demo_password,
+                    )
+                    typer.echo("Loaded demo data.")
+                async with engine.connect() as conn:
+                    try:
+                        await authenticate(
+                            conn, settings.demo_email, settings.demo_password
+                        )
+                    except AppError:
+                        return False
                 return True
 
             async def run_seed() -> bool:
@@ -129,11 +151,15 @@ def serve(
                     await engine.dispose()
 
             if asyncio.run(run_seed()):
-                typer.echo("Loaded demo data.")
-            typer.secho(
-                f"Demo login: {settings.demo_email} / {settings.demo_password}",
-                fg=typer.colors.GREEN,
-            )
+                typer.secho(
+                    f"Demo login: {settings.demo_email} / {settings.demo_password}",
+                    fg=typer.colors.GREEN,
+                )
+            else:
+                typer.echo(
+                    "The database already has customers and the demo login does not "
+                    "work there; sign in with one of its users (`creatives users list`)."
+                )
         bound = settings.model_copy(
             update={
                 "database_url": url,
@@ -159,7 +185,8 @@ def serve(
 def migrate() -> None:
     """Apply all database migrations."""
     settings = _settings()
-    with database_url(settings):
+    with ExitStack() as stack:
+        _enter_database(stack, settings)
         typer.echo("Database is up to date.")
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import real_data_file
+from tests.conftest import TEST_SECRET, real_data_file
 
 CREATIVES = str(Path(sys.executable).with_name("creatives"))
 SEED_ROWS = "SELECT count(*) FROM creatives.dim_combined_creative"
@@ -372,3 +373,24 @@ def test_embedded_postgres_prints_no_runtime_warning(tmp_path: Path) -> None:
     assert runtime.is_dir()
     assert runtime.stat().st_mode & 0o777 == 0o700
     assert not (tmp_path / "data" / "pg" / "postmaster.pid").exists()
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["serve"], ["customers", "list"]])
+def test_unreachable_database_short_error(
+    database_url: str, command: list[str]
+) -> None:
+    missing = make_url(database_url).set(
+        database="creatives_no_such_db", password="hunter2-secret"
+    )
+    result = run_cli(
+        missing.render_as_string(hide_password=False),
+        *command,
+        env={"JWT_SECRET_KEY": TEST_SECRET},
+    )
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "Cannot connect to the database" in result.stderr
+    assert 'database "creatives_no_such_db" does not exist' in result.stderr
+    assert "Check DATABASE_URL" in result.stderr
+    assert "hunter2-secret" not in result.stderr + result.stdout
