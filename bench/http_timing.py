@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import time
@@ -72,11 +73,21 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes]) -> None:
+def _wait_until_healthy(
+    base_url: str, process: subprocess.Popen[bytes], log_file: Path
+) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"creatives serve exited with code {process.returncode}")
+            code = process.returncode
+            how = (
+                f"was stopped by signal {signal.Signals(-code).name}"
+                if code < 0
+                else f"exited with code {code}"
+            )
+            raise RuntimeError(
+                f"creatives serve {how} before it answered; its log is {log_file}"
+            )
         try:
             if httpx.get(f"{base_url}/api/health", timeout=2).status_code == 200:
                 return
@@ -90,9 +101,9 @@ def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes]) -> None
 
 
 @contextmanager
-def serve(url: str, frontend_dir: Path) -> Iterator[Served]:
+def serve(url: str, frontend_dir: Path, log_file: Path) -> Iterator[Served]:
     """Run `creatives serve` on a free local port against `url`, with the dashboard built in
-    `frontend_dir`."""
+    `frontend_dir` and its output in `log_file`."""
     port = _free_port()
     environment = {
         **os.environ,
@@ -103,15 +114,13 @@ def serve(url: str, frontend_dir: Path) -> Iterator[Served]:
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
     }
-    process = subprocess.Popen(
-        [CREATIVES, "serve"],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with log_file.open("wb") as log:
+        process = subprocess.Popen(
+            [CREATIVES, "serve"], env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(base_url, process)
+        _wait_until_healthy(base_url, process, log_file)
         yield Served(base_url, process.pid)
     finally:
         process.terminate()

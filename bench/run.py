@@ -86,7 +86,8 @@ def run_scale(
     dataset = prepare(server_url, SCALES[name], results, rebuild)
     print(f"Timing the API on the {name} dataset ...", flush=True)
     browser_result = None
-    with http_timing.serve(dataset.url, FRONTEND / "dist") as served:
+    server_log = results / f"serve-{name}.log"
+    with http_timing.serve(dataset.url, FRONTEND / "dist", server_log) as served:
         endpoint, load_average = http_timing.time_requests(
             served.base_url, _requests(), WARMUP, REPEATS
         )
