@@ -63,7 +63,7 @@ class CpuPerRequest:
 
     @property
     def total_ms(self) -> float:
-        """CPU time of the server and PostgreSQL, which work on a request in turn."""
+        """CPU time of the server and PostgreSQL per request."""
         return self.server_ms + self.database_ms
 
 
@@ -80,13 +80,14 @@ def _wait_until_healthy(
     while time.monotonic() < deadline:
         if process.poll() is not None:
             code = process.returncode
-            how = (
+            ending = (
                 f"was stopped by signal {signal.Signals(-code).name}"
                 if code < 0
                 else f"exited with code {code}"
             )
             raise RuntimeError(
-                f"creatives serve {how} before it answered; its log is {log_file}"
+                f"creatives serve {ending} before /api/health responded; its log is "
+                f"{log_file}"
             )
         try:
             if httpx.get(f"{base_url}/api/health", timeout=2).status_code == 200:
