@@ -62,7 +62,7 @@ lint: install  ## Check formatting, lint rules and types.
 BENCH_SCALES ?= small large
 BENCH_ARGS ?=
 
-bench: install  ## Build the 5 M and 50 M row datasets, time the API and baselines, write docs/benchmarks.md (BENCH_SCALES=small for a quick run).
+bench: install chromium frontend  ## Build the 5 M and 50 M row datasets, time the API, the baselines and the dashboard grid in Chromium, write docs/benchmarks.md (BENCH_SCALES=small for a quick run).
 	$(VENV)/bin/python -m bench.run --scales $(BENCH_SCALES) $(BENCH_ARGS)
 
 bench-pixel: install  ## Benchmark the pixel collector with wrk (and nginx's empty_gif if installed).

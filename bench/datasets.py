@@ -9,10 +9,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 
+from bench.machine import LoadRange, LoadSampler, cpu_seconds
 from creatives.database import to_sync_url
 from creatives.embedded_postgres import start_embedded_postgres
 
@@ -60,6 +62,11 @@ class Dataset:
     # CPU seconds of PostgreSQL and of `creatives demo` during the load, or None when the
     # server's processes cannot be read from this machine.
     load_cpu_seconds: float | None = None
+    # 1-minute load average during the load; None for datasets of older runs.
+    load_average: LoadRange | None = None
+    # When the load ran, as "YYYY-MM-DD HH:MM UTC", and whether this run reused its dataset.
+    built_at: str | None = None
+    reused: bool = False
 
 
 def libpq(url: str) -> str:
@@ -110,12 +117,9 @@ def _server_cpu_seconds(url: str) -> float | None:
         if data_directory is None:
             return None
         pid = (Path(data_directory[0]) / "postmaster.pid").read_text().split()[0]
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (psycopg.Error, OSError, IndexError):
+        return cpu_seconds(int(pid), children=True)
+    except (psycopg.Error, OSError, IndexError, ValueError):
         return None
-    # Fields 14 to 17 of /proc/PID/stat: utime, stime, cutime, cstime, in clock ticks.
-    ticks = sum(int(value) for value in fields[11:15])
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _children_cpu_seconds() -> float:
@@ -123,10 +127,13 @@ def _children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _run_demo(url: str, scale: Scale, log_file: Path) -> tuple[float, float | None]:
-    """Run `creatives demo --facts-only` into `url`; return its wall and CPU seconds.
+def _run_demo(
+    url: str, scale: Scale, log_file: Path
+) -> tuple[float, float | None, LoadRange]:
+    """Run `creatives demo --facts-only` into `url`.
 
-    Its log, with each customer's step times, goes to `log_file`.
+    Return its wall and CPU seconds and the load average while it ran. Its log, with each
+    customer's step times, goes to `log_file`.
     """
     environment = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "INFO"}
     subprocess.run(
@@ -135,7 +142,7 @@ def _run_demo(url: str, scale: Scale, log_file: Path) -> tuple[float, float | No
     server_before = _server_cpu_seconds(url)
     client_before = _children_cpu_seconds()
     started = time.perf_counter()
-    with log_file.open("w") as log:
+    with log_file.open("w") as log, LoadSampler(interval=5.0) as load:
         subprocess.run(
             [CREATIVES, "demo", *scale.demo_args()],
             env=environment,
@@ -146,9 +153,9 @@ def _run_demo(url: str, scale: Scale, log_file: Path) -> tuple[float, float | No
     seconds = time.perf_counter() - started
     server_after = _server_cpu_seconds(url)
     if server_before is None or server_after is None:
-        return seconds, None
+        return seconds, None, load.range()
     client = _children_cpu_seconds() - client_before
-    return seconds, server_after - server_before + client
+    return seconds, server_after - server_before + client, load.range()
 
 
 def prepare(server_url: str, scale: Scale, results: Path, rebuild: bool) -> Dataset:
@@ -162,6 +169,7 @@ def prepare(server_url: str, scale: Scale, results: Path, rebuild: bool) -> Data
             print(
                 f"Reusing the {scale.name} dataset ({database}); --rebuild rebuilds it."
             )
+            load_average = saved.get("load_average")
             return Dataset(
                 scale,
                 url,
@@ -169,18 +177,26 @@ def prepare(server_url: str, scale: Scale, results: Path, rebuild: bool) -> Data
                 saved["derived_rows"],
                 saved["load_seconds"],
                 saved.get("load_cpu_seconds"),
+                LoadRange(*load_average) if load_average else None,
+                saved.get("built_at"),
+                reused=True,
             )
 
     print(f"Building the {scale.name} dataset in {database} ...", flush=True)
     recreate_database(server_url, database)
-    seconds, cpu_seconds = _run_demo(url, scale, results / f"demo-{scale.name}.log")
+    built_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    seconds, load_cpu, load_average = _run_demo(
+        url, scale, results / f"demo-{scale.name}.log"
+    )
     dataset = Dataset(
         scale,
         url,
         _count(url, "pixel_event_integrated_data"),
         _count(url, "ad_event_cumulative"),
         seconds,
-        cpu_seconds,
+        load_cpu,
+        load_average,
+        built_at,
     )
     marker.write_text(
         json.dumps(
@@ -189,7 +205,9 @@ def prepare(server_url: str, scale: Scale, results: Path, rebuild: bool) -> Data
                 "fact_rows": dataset.fact_rows,
                 "derived_rows": dataset.derived_rows,
                 "load_seconds": seconds,
-                "load_cpu_seconds": cpu_seconds,
+                "load_cpu_seconds": load_cpu,
+                "load_average": [load_average.low, load_average.high],
+                "built_at": built_at,
             }
         )
     )
