@@ -33,7 +33,7 @@ env "${database_env[@]}" DATA_DIR="$workdir/data" PORT="$port" LOG_LEVEL=WARNING
   .venv/bin/creatives serve --demo-if-empty >"$workdir/server.log" 2>&1 &
 server_pid=$!
 
-# The demo loads before the server answers: about 70 s on an idle 2-core machine.
+# The server loads the demo before it accepts requests: about 70 s on an idle 2-core machine.
 for _ in $(seq 1 600); do
   if curl -sf "http://127.0.0.1:$port/api/health" >/dev/null; then
     break

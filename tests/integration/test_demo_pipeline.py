@@ -232,7 +232,8 @@ async def test_demo_figures_look_like_a_real_account(db: AsyncEngine) -> None:
     # Ads missing from the creative table ran on a platform the demo does not import.
     uncopied = [row for row in metrics.rows if row.ad_copy is None]
     assert [row.ad_ids for row in uncopied] == [["1202000000000005"]]
-    assert uncopied[0].spend == 0 and uncopied[0].roas is None
+    assert uncopied[0].spend == 0
+    assert uncopied[0].roas is None
     assert uncopied[0].sessions > 0
 
 

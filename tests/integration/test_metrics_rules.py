@@ -74,7 +74,7 @@ async def test_latest_copy_groups_ads(db: AsyncEngine) -> None:
 
 
 @pytest.mark.parametrize("import_first", [True, False])
-async def test_creative_table_copy_wins_over_import_on_same_day(
+async def test_creative_table_beats_import_same_day(
     db: AsyncEngine, import_first: bool
 ) -> None:
     imported = ("['Body text only']", IMPORT_MARKER)
